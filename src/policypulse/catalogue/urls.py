@@ -1,0 +1,34 @@
+"""Canonical URLs: one spelling per publication, whatever link it was found by."""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAMETERS = {
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "igshid",
+    "ref", "ref_src", "cmpid", "at_medium", "at_campaign", "yclid", "_ga", "s_cid",
+}  # fmt: skip
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, https for http, no default port, fragment, tracking
+    parameters (utm_* and friends) or trailing slash; the remaining query sorted."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme == "http":
+        scheme = "https"
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    port = parts.port
+    netloc = host if port in (None, DEFAULT_PORTS.get(parts.scheme.lower())) else f"{host}:{port}"
+    path = parts.path or "/"
+    while "//" in path:
+        path = path.replace("//", "/")
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMETERS
+    ]
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))

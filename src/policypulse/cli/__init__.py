@@ -1,0 +1,92 @@
+"""`pulse`: the front door. Commands parse, call a service, print with rich.
+
+Errors from the PulseError tree become one line and exit code 1 here, and only here; any other
+exception is a bug and shows its traceback with --debug."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from policypulse.errors import PulseError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class State:
+    def __init__(self, workspace: str | None, debug: bool):
+        self.workspace_arg = workspace
+        self.debug = debug
+        self._workspace = None
+
+    def workspace(self):
+        """Find the workspace, start Django on it, migrate; once."""
+        if self._workspace is None:
+            from policypulse import runtime
+            from policypulse.workspace import find_workspace
+
+            self._workspace = runtime.start(find_workspace(self.workspace_arg))
+        return self._workspace
+
+    @property
+    def config(self):
+        return self.workspace().config
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--workspace", "-w", metavar="DIR", help="Workspace folder (else PULSE_WORKSPACE, else .)"
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="policypulse")
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None, debug: bool) -> None:
+    """PolicyPulse: harvest, triage, summarise, edit, render and send a monthly digest."""
+    ctx.obj = State(workspace, debug)
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        err_console.print("Aborted.")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except PulseError as exc:
+        if debug:
+            raise
+        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("Interrupted.")
+        sys.exit(130)
+
+
+def _register() -> None:
+    from policypulse.cli import (  # noqa: F401
+        demo,
+        editions,
+        evaluate,
+        pipeline,
+        serve,
+        setup,
+        summaries,
+        triage,
+    )
+
+
+_register()
+
+__all__ = ["cli", "main", "console", "pass_state", "Path"]

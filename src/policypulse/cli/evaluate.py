@@ -1,0 +1,8 @@
+"""pulse eval: quality measurements; each stage adds its own command to this group."""
+
+from policypulse.cli import cli
+
+
+@cli.group("eval")
+def evaluate() -> None:
+    """Measure triage and summaries against an editor's gold file."""

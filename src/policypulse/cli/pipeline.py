@@ -1,0 +1,178 @@
+"""pulse sources, harvest, triage, summarize, items: the pipeline's stages, in order."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.progress import Progress
+from rich.table import Table
+
+from policypulse.cli import cli, console, pass_state
+
+
+@cli.group()
+def sources() -> None:
+    """The sources PolicyPulse harvests."""
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(["feed", "page", "sitemap", "govuk"]), default="feed")
+@click.option("--name", help="A short unique name (default: from the URL's host).")
+@click.option("--publisher", default="", help="Publisher name to give its items.")
+@click.option("--selector", default="", help="CSS selector for publication links (page kind).")
+@pass_state
+def sources_add(
+    state, url: str, kind: str, name: str | None, publisher: str, selector: str
+) -> None:
+    """Add a source by URL."""
+    import re
+    from urllib.parse import urlsplit
+
+    from policypulse.errors import PulseError
+
+    state.workspace()
+    from policypulse.sources.models import Source
+
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise PulseError(f"{url!r} is not an http(s) URL")
+    name = name or re.sub(r"[^a-z0-9-]+", "-", (urlsplit(url).hostname or "source").lower()).strip(
+        "-"
+    )
+    if Source.objects.filter(name=name).exists():
+        raise PulseError(f"a source named {name!r} already exists; pass --name")
+    Source.objects.create(name=name, url=url, kind=kind, publisher=publisher, selector=selector)
+    console.print(f"Added source [bold]{name}[/] ({kind}): {url}")
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def sources_list(state, as_json: bool) -> None:
+    """Sources with their health, failing ones first."""
+    from policypulse.harvest.services import sync_sources
+
+    sync_sources(state.config)
+    from policypulse.sources.models import Source
+
+    rows = sorted(Source.objects.all(), key=lambda s: (-s.consecutive_failures, s.name))
+    if as_json:
+        console.print_json(json.dumps([
+            {"name": s.name, "url": s.url, "kind": s.kind, "publisher": s.publisher,
+             "health": s.health, "last_success": s.last_success_at,
+             "consecutive_failures": s.consecutive_failures, "last_error": s.last_error}
+            for s in rows
+        ], default=str))  # fmt: skip
+        return
+    table = Table(title="Sources")
+    for column in ("name", "kind", "health", "last success", "failures", "last error"):
+        table.add_column(column)
+    for s in rows:
+        colour = {"ok": "green", "failing": "red"}.get(s.health, "yellow")
+        table.add_row(
+            s.name, s.kind, f"[{colour}]{s.health}[/]",
+            s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "never",
+            str(s.consecutive_failures), (s.last_error or "")[:60],
+        )  # fmt: skip
+    console.print(table)
+
+
+def harvest_table(reports) -> Table:
+    table = Table(title="Harvest")
+    for column in ("source", "new", "updated", "unchanged", "errors", "time"):
+        table.add_column(column, justify="right" if column != "source" else "left")
+    for r in reports:
+        table.add_row(r.source, str(r.new), str(r.updated), str(r.unchanged),
+                      f"[red]{len(r.errors)}[/]" if r.errors else "0", f"{r.seconds:.1f}s")  # fmt: skip
+    return table
+
+
+@cli.command()
+@click.option("--source", "only", help="Harvest only this source.")
+@click.option("--background", is_flag=True, help="Queue it for `pulse worker` instead.")
+@pass_state
+def harvest(state, only: str | None, background: bool) -> None:
+    """Fetch new and changed publications from every source."""
+    from policypulse.harvest.services import harvest as run
+
+    config = state.config
+    if background:
+        from policypulse.harvest.tasks import harvest_task
+
+        result = harvest_task.enqueue(only=only)
+        console.print(f"Queued harvest as task {result.id}; `pulse worker` runs it.")
+        return
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Harvesting", total=None)
+        reports = run(config, only=only, on_entry=lambda s, e: progress.advance(task))
+    console.print(harvest_table(reports))
+    for report in reports:
+        for error in report.errors[:5]:
+            console.print(f"[red]{report.source}[/]: {error}", highlight=False)
+    if reports and all(r.errors and not (r.new or r.updated or r.unchanged) for r in reports):
+        sys.exit(1)
+
+
+@cli.group()
+def items() -> None:
+    """Publications harvested so far."""
+
+
+def _item_rows():
+    from policypulse.catalogue.models import Publication
+
+    for p in Publication.objects.select_related("label", "source").prefetch_related("attachments"):
+        label = getattr(p, "label", None)
+        yield {
+            "id": p.pk,
+            "url": p.url,
+            "canonical_url": p.canonical_url,
+            "title": p.title,
+            "publisher": p.publisher,
+            "published": p.published.isoformat() if p.published else None,
+            "kind": p.kind,
+            "sector": label.sector if label else None,
+            "type": label.type if label else None,
+            "relevance": label.relevance if label else None,
+            "text": p.text,
+            "attachments": [
+                {"url": a.url, "title": a.title, "status": a.status, "pages": a.pages}
+                for a in p.attachments.all()
+            ],
+            "source": p.source.name if p.source else None,
+            "first_seen": p.first_seen.isoformat(),
+        }
+
+
+@items.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def items_list(state, as_json: bool) -> None:
+    """List publications with their labels."""
+    state.workspace()
+    rows = list(_item_rows())
+    if as_json:
+        for row in rows:
+            row.pop("text")
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{len(rows)} publications")
+    for column in ("id", "published", "sector", "type", "publisher", "title"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(str(row["id"]), row["published"] or "", row["sector"] or "-",
+                      row["type"] or "-", row["publisher"][:30], row["title"][:70])  # fmt: skip
+    console.print(table)
+
+
+@items.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl")
+@click.option("--out", type=click.File("w", encoding="utf-8"), default="-")
+@pass_state
+def items_export(state, fmt: str, out) -> None:
+    """Write every publication, one JSON object a line."""
+    state.workspace()
+    for row in _item_rows():
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")

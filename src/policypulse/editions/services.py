@@ -1,0 +1,160 @@
+"""Build an edition from the month's accepted (or model-relevant) summarised publications."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from policypulse.catalogue.models import Publication
+from policypulse.editions.compose import Entry, Section, compose
+from policypulse.editions.models import Edition, EditionItem
+from policypulse.errors import EditionError
+from policypulse.triage.models import TriageLabel
+from policypulse.workspace import Config
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    start = month.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def latest_month() -> datetime.date:
+    latest = (
+        Publication.objects.filter(label__relevant=True, published__isnull=False)
+        .order_by("-published")
+        .values_list("published", flat=True)
+        .first()
+    )
+    if not latest:
+        raise EditionError("no relevant publications with a date yet: run `pulse harvest` first")
+    return latest.replace(day=1)
+
+
+def get_edition(month: str | None) -> Edition:
+    """The edition for YYYY-MM, or the latest one."""
+    if month:
+        try:
+            key = Edition.parse_month(month)
+        except ValueError:
+            raise EditionError(f"--month must be YYYY-MM, not {month!r}") from None
+        edition = Edition.objects.filter(month=key).first()
+        if not edition:
+            raise EditionError(f"no edition for {month}; build it with `pulse edition build`")
+        return edition
+    edition = Edition.objects.order_by("-month").first()
+    if not edition:
+        raise EditionError("no edition yet; build one with `pulse edition build --month YYYY-MM`")
+    return edition
+
+
+def candidates(month: datetime.date):
+    start, end = month_bounds(month)
+    return (
+        Publication.objects.filter(published__gte=start, published__lt=end, label__relevant=True)
+        .exclude(label__decision=TriageLabel.Decision.REJECTED)
+        .filter(Q(summary__isnull=False))
+        .select_related("label", "summary")
+    )
+
+
+def build_edition(config: Config, month: datetime.date) -> Edition:
+    """Create or refresh the month's draft from its candidates; frozen editions refuse."""
+    month = month.replace(day=1)
+    with transaction.atomic():
+        edition, _ = Edition.objects.get_or_create(
+            month=month,
+            defaults={"title": f"{config.organisation.digest_title}: {month.strftime('%B %Y')}"},
+        )
+        if edition.frozen:
+            raise EditionError(
+                f"the {edition.month_label} edition is {edition.status}; it is frozen"
+            )
+        keep = set()
+        sector_keys = set(config.sector_keys())
+        for order, publication in enumerate(candidates(month)):
+            label = publication.label
+            if label.sector not in sector_keys:
+                continue
+            item, created = EditionItem.objects.get_or_create(
+                edition=edition,
+                publication=publication,
+                defaults={"order": order},
+            )
+            item.sector, item.type = label.sector, label.type
+            item.title, item.publisher = publication.title, publication.publisher
+            item.url, item.summary = publication.url, publication.summary.text
+            item.save()
+            keep.add(item.pk)
+        edition.items.exclude(pk__in=keep).delete()
+        if edition.foreword_is_draft:
+            edition.foreword = draft_foreword(config, edition)
+        edition.updated_at = timezone.now()
+        edition.save()
+    return edition
+
+
+def sections_of(
+    edition: Edition, config: Config, sectors: list[str] | None = None
+) -> list[Section]:
+    entries = [
+        Entry(
+            key=item.pk,
+            sector=item.sector,
+            type=item.type,
+            title=item.title,
+            publisher=item.publisher,
+            url=item.url,
+            summary=item.summary,
+            order=item.order,
+        )  # fmt: skip
+        for item in edition.items.all()
+        if not sectors or item.sector in sectors
+    ]
+    return compose(
+        entries,
+        [(s.key, s.label) for s in config.sectors],
+        [(t.key, t.label) for t in config.types],
+    )
+
+
+def draft_foreword(config: Config, edition: Edition) -> str:
+    """A starting point for the editor: counts per sector, clearly marked as a draft."""
+    sections = sections_of(edition, config)
+    total = sum(section.count for section in sections)
+    lines = [
+        "*Draft written by PolicyPulse: rewrite before approving.*",
+        "",
+        f"This month's digest brings together {total} new publications across "
+        f"{len(sections)} sectors.",
+    ]
+    for section in sections:
+        parts = [f"{len(s.entries)} {s.label.lower()}" for s in section.subsections]
+        publishers = sorted(
+            {e.publisher for s in section.subsections for e in s.entries if e.publisher}
+        )
+        lines.append(
+            f"- **{section.label}**: {' and '.join(parts)}"
+            + (f", from {', '.join(publishers[:4])}" if publishers else "")
+            + "."
+        )
+    lines += ["", config.organisation.contact, "", config.organisation.signatory]
+    return "\n".join(lines)
+
+
+def approve_edition(edition: Edition, user=None) -> Edition:
+    """Freeze a draft: its items' words are fixed from now on; changes need a new draft."""
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if edition.status != Edition.Status.DRAFT:
+            raise EditionError(f"the {edition.month_label} edition is already {edition.status}")
+        if not edition.items.exists():
+            raise EditionError(f"the {edition.month_label} edition has no items to approve")
+        edition.status = Edition.Status.APPROVED
+        edition.approved_at = timezone.now()
+        edition.approved_by = user
+        edition.save()
+    return edition

@@ -1,0 +1,130 @@
+"""Django settings built from the workspace's pulse.toml and the environment.
+
+The CLI sets PULSE_WORKSPACE to the resolved workspace before Django starts. Without one (tests,
+`pulse eval` outside a workspace) the defaults of a fresh workspace apply and the database is
+DATABASE_URL or a throwaway SQLite file.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+
+from policypulse.workspace import ENV_WORKSPACE, default_config, load_workspace
+
+_root = os.environ.get(ENV_WORKSPACE)
+WORKSPACE = load_workspace(Path(_root)) if _root else None
+PULSE = WORKSPACE.config if WORKSPACE else default_config()
+
+BASE_DIR = Path(__file__).resolve().parent
+DEBUG = os.environ.get("PULSE_DEBUG") == "1"
+SECRET_KEY = (
+    WORKSPACE.secret_key()
+    if WORKSPACE
+    else os.environ.get("PULSE_SECRET_KEY", "policypulse-without-a-workspace-not-secret")
+)
+ALLOWED_HOSTS = [h for h in os.environ.get("PULSE_ALLOWED_HOSTS", "").split(",") if h] or [
+    "127.0.0.1",
+    "localhost",
+    "testserver",
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "policypulse.sources",
+    "policypulse.catalogue",
+    "policypulse.triage",
+    "policypulse.summaries",
+    "policypulse.editions",
+    "policypulse.mailing",
+    "policypulse.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "policypulse.web.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+
+def _database() -> dict:
+    if url := os.environ.get("DATABASE_URL"):
+        return dj_database_url.parse(url, conn_max_age=60)
+    path = (
+        WORKSPACE.database_path
+        if WORKSPACE
+        else Path(tempfile.gettempdir()) / f"policypulse-{os.getuid()}.sqlite3"
+    )
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        # WAL, a busy timeout and immediate write transactions: the web app, the worker and
+        # the CLI share one file without "database is locked" errors.
+        "OPTIONS": {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("PULSE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = (WORKSPACE.root / "static") if WORKSPACE else None
+LOGIN_URL = "/editor/login/"
+LOGIN_REDIRECT_URL = "/editor/"
+
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "policypulse": {
+            "handlers": ["console"],
+            "level": os.environ.get("PULSE_LOG_LEVEL", "WARNING"),
+        },
+        "trafilatura": {"level": "ERROR"},
+        "htmldate": {"level": "ERROR"},
+    },
+}

@@ -1,0 +1,72 @@
+"""RSS 0.9x/1.0/2.0 and Atom feeds, through feedparser."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urljoin
+
+import feedparser
+
+from policypulse.errors import SourceError
+from policypulse.sources.adapters import Entry
+
+
+def parse_feed(body: bytes, base_url: str) -> list[Entry]:
+    """Entries of a feed; a feed too broken to yield any entry is an error."""
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    if parsed.bozo and not parsed.entries:
+        raise SourceError(f"{base_url} is not a readable feed: {parsed.get('bozo_exception')}")
+    entries = []
+    for item in parsed.entries:
+        link = item.get("link") or _first_alternate(item)
+        if not link:
+            continue
+        entries.append(
+            Entry(
+                url=urljoin(base_url, link),
+                title=" ".join((item.get("title") or "").split()),
+                summary=_plain(item.get("summary") or ""),
+                published=_date(item),
+                guid=item.get("id") or "",
+            )
+        )
+    return entries
+
+
+def _first_alternate(item) -> str:
+    for link in item.get("links", []):
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return link["href"]
+    return ""
+
+
+def _date(item) -> datetime.date | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = item.get(key)
+        if value:
+            try:
+                return datetime.date(value.tm_year, value.tm_mon, value.tm_mday)
+            except ValueError:
+                continue
+    return None
+
+
+def _plain(summary: str) -> str:
+    import lxml.html
+
+    if "<" not in summary:
+        return " ".join(summary.split())
+    try:
+        return " ".join(lxml.html.fromstring(summary).text_content().split())
+    except Exception:  # noqa: BLE001 - an unparsable summary is dropped, not fatal
+        return ""
+
+
+def discover(source, fetcher) -> list[Entry] | None:
+    """Entries of the source's feed, or None when the server says nothing changed."""
+    response = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
+    if response.not_modified:
+        return None
+    source.etag = response.headers.get("etag", "")
+    source.last_modified = response.headers.get("last-modified", "")
+    return parse_feed(response.body, response.url)

@@ -1,0 +1,99 @@
+"""Shared fixtures: a loopback HTTP server for recorded pages, the shared corpus, workspaces."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the shared folder must sit beside the repository")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_pages() -> list[dict]:
+    with shared_path("corpus", "pages.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+@pytest.fixture(scope="session")
+def house_examples() -> list[dict]:
+    with shared_path("reference", "examples.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+class Routes(dict):
+    """path -> (status, headers, body) or a callable(handler) for special behaviour."""
+
+
+class LoopbackServer:
+    def __init__(self):
+        self.routes = Routes()
+        self.hits: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802
+                server.hits.append(self.path)
+                route = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
+                if route is None:
+                    body = b"not found"
+                    self.send_response(404)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                if callable(route):
+                    route(self)
+                    return
+                status, headers, body = route
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def http_server():
+    server = LoopbackServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def config():
+    from policypulse.workspace import default_config
+
+    loaded = default_config()
+    loaded.harvest.allow_private_networks = True
+    loaded.harvest.requests_per_second_per_host = 1000.0
+    loaded.harvest.timeout_seconds = 5.0
+    return loaded
