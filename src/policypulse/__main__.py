@@ -1,0 +1,3 @@
+from policypulse.cli import main
+
+main()
