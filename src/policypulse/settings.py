@@ -126,5 +126,7 @@ LOGGING = {
         },
         "trafilatura": {"level": "ERROR"},
         "htmldate": {"level": "ERROR"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
     },
 }

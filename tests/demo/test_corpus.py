@@ -1,0 +1,69 @@
+"""The bundled demo corpus is ours, big enough, and a real little web."""
+
+import datetime
+import json
+from collections import Counter
+from pathlib import Path
+
+import feedparser
+
+from policypulse.demo.site import DemoServer, load_corpus
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def test_corpus_shape():
+    corpus = load_corpus()
+    publications = corpus["publications"]
+    counts = Counter((p["sector"], p["type"]) for p in publications)
+    for sector in ("children", "justice", "adult-care"):
+        assert counts[(sector, "report")] >= 1 and counts[(sector, "briefing")] >= 1
+    assert sum(n for (sector, _), n in counts.items() if sector != "out") >= 24
+    assert sum(n for (sector, _), n in counts.items() if sector == "out") >= 4
+    assert {p["feed"] for p in corpus["publishers"]} == {"rss", "atom"}
+    assert any(p.get("pdf") for p in publications)
+    assert len({p["slug"] for p in publications}) == len(publications)
+
+
+def test_corpus_copies_no_sentence_from_shared():
+    """Our demo text is written for this project: no 12-word run of it is in ../shared."""
+    shared_text = " ".join(
+        json.loads(line).get(field, "")
+        for name in ("corpus/pages.jsonl", "reference/examples.jsonl")
+        for line in (SHARED / name).read_text(encoding="utf-8").splitlines()
+        for field in ("text", "summary", "title")
+    ).lower()
+    shared_words = shared_text.split()
+    shingles = {" ".join(shared_words[i : i + 12]) for i in range(len(shared_words) - 11)}
+    for publication in load_corpus()["publications"]:
+        words = " ".join(
+            p for s in publication["sections"] for p in s.get("paragraphs", []) + s.get("bullets", [])
+        ).lower().split()
+        for i in range(len(words) - 11):
+            assert " ".join(words[i : i + 12]) not in shingles, publication["slug"]
+
+
+def test_server_serves_feeds_pages_and_pdfs():
+    import httpx
+
+    corpus = load_corpus()
+    with DemoServer() as server:
+        feeds = server.feeds()
+        assert len(feeds) == len(corpus["publishers"])
+        seen = 0
+        for feed in feeds:
+            parsed = feedparser.parse(httpx.get(feed["url"]).content)
+            assert not parsed.bozo, feed["url"]
+            for entry in parsed.entries:
+                page = httpx.get(entry.link)
+                assert page.status_code == 200
+                assert "<h1>" in page.text
+                seen += 1
+        assert seen >= len(corpus["publications"])
+        pdf_pub = next(p for p in corpus["publications"] if p.get("pdf"))
+        from policypulse.demo.site import page_path
+
+        pdf = httpx.get(server.base + page_path(corpus, pdf_pub) + "/report.pdf")
+        assert pdf.content.startswith(b"%PDF-")
+    for publication in corpus["publications"]:
+        datetime.date.fromisoformat(publication["date"])
