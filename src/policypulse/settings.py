@@ -130,3 +130,9 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# Mail: Django 6.1's MAILERS, built from [mail] (PULSE_SMTP_URL overrides smtp_url).
+from policypulse.mailing.mailers import mailers_setting  # noqa: E402
+
+MAILERS = mailers_setting(PULSE, WORKSPACE.root if WORKSPACE else None)
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("PULSE_ANYMAIL_WEBHOOK_SECRET", "")}

@@ -63,17 +63,43 @@ class Harvest(_Strict):
     max_body_megabytes: float = Field(default=50, gt=0)
     max_redirects: int = Field(default=5, ge=0)
     follow_pdfs: bool = True
+    max_retries: int = Field(default=3, ge=0)
+    total_timeout_seconds: float = Field(default=120.0, gt=0)
+    concurrency: int = Field(default=8, ge=1, le=64)
 
 
 class Triage(_Strict):
     relevance_threshold: float = Field(default=0.5, ge=0, le=1)
+    embedding: str = "wordllama"
+    editor_weight: float = Field(default=2.0, gt=0, le=100)
+    retrain_on_decisions: bool = True
+    out_of_scope_hints: list[str] = [
+        "transport", "roads", "railway", "rail", "bus", "aviation", "cycling", "walking",
+        "defence", "armed forces", "military", "trade", "exports", "exporters", "tariffs",
+        "energy", "electricity", "renewables", "net zero", "farming", "farmers", "agriculture",
+        "crops", "livestock", "fisheries", "tax", "taxation", "culture", "heritage", "museums",
+    ]  # fmt: skip
 
 
 class Summaries(_Strict):
     backend: str = "extractive"
     min_words: int = Field(default=70, gt=0)
     max_words: int = Field(default=120, gt=0)
+    target_words: int = Field(default=95, gt=0)
+    opinion_words: list[str] = [
+        "shocking", "alarming", "worrying", "disappointing", "astonishing", "remarkable",
+        "brilliant", "excellent", "fantastic", "landmark", "groundbreaking", "must-read",
+        "fascinating", "impressive", "unfortunately", "sadly", "thankfully", "encouragingly",
+    ]  # fmt: skip
     llm_model: str = ""
+    llm_concurrency: int = Field(default=4, ge=1, le=64)
+    llm_retries: int = Field(default=3, ge=0, le=10)
+    llm_backoff_seconds: float = Field(default=2.0, ge=0)
+    llm_temperature: float | None = Field(default=None, ge=0, le=2)
+    llm_examples: int = Field(default=4, ge=0, le=20)
+    llm_max_source_chars: int = Field(default=12_000, ge=500)
+    llm_input_cost_per_million: float = Field(default=0.0, ge=0)
+    llm_output_cost_per_million: float = Field(default=0.0, ge=0)
 
     @model_validator(mode="after")
     def _bounds(self) -> Summaries:
@@ -87,15 +113,47 @@ class Mail(_Strict):
     from_address: str = "digest@example.org"
     from_name: str = "Research and Policy Digest"
     reply_to: str = ""
+    backend: str = "smtp"
+    unsubscribe_mailto: str = ""
+    rate_per_second: float = Field(default=0, ge=0)
+    retry_window_minutes: float = Field(default=60, ge=0)
+    dkim_domain: str = ""
+    dkim_selector: str = ""
+    dkim_key_file: str = ""
+    bounce_maildir: str = ""
 
 
 class Site(_Strict):
     base_url: str = "http://127.0.0.1:8000"
+    consent_wording: str = (
+        "Yes, please email me the monthly digest. I can unsubscribe at any time from a link "
+        "in every email, and my address is used for nothing else."
+    )
+    form_requests_per_hour: int = Field(default=20, ge=1)
 
     @field_validator("base_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+
+class Branding(_Strict):
+    """How the edition looks: the organisation's name comes from [organisation]."""
+
+    logo_url: str = ""
+    logo_file: str = ""
+    logo_width: int = Field(default=160, ge=16, le=600)
+    primary_colour: str = Field(default="#1d3557", pattern=r"^#[0-9a-fA-F]{6}$")
+    accent_colour: str = Field(default="#457b9d", pattern=r"^#[0-9a-fA-F]{6}$")
+    contact_lines: list[str] = []
+    footer_text: str = ""
+
+    @field_validator("logo_url")
+    @classmethod
+    def _https_logo(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("logo_url must be an http(s) URL (use logo_file for a local file)")
+        return value
 
 
 class Config(_Strict):
@@ -108,6 +166,7 @@ class Config(_Strict):
     summaries: Summaries = Summaries()
     mail: Mail = Mail()
     site: Site = Site()
+    branding: Branding = Branding()
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Config:

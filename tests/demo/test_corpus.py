@@ -36,9 +36,15 @@ def test_corpus_copies_no_sentence_from_shared():
     shared_words = shared_text.split()
     shingles = {" ".join(shared_words[i : i + 12]) for i in range(len(shared_words) - 11)}
     for publication in load_corpus()["publications"]:
-        words = " ".join(
-            p for s in publication["sections"] for p in s.get("paragraphs", []) + s.get("bullets", [])
-        ).lower().split()
+        words = (
+            " ".join(
+                p
+                for s in publication["sections"]
+                for p in s.get("paragraphs", []) + s.get("bullets", [])
+            )
+            .lower()
+            .split()
+        )
         for i in range(len(words) - 11):
             assert " ".join(words[i : i + 12]) not in shingles, publication["slug"]
 

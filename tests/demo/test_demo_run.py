@@ -25,7 +25,11 @@ def test_demo_writes_the_edition(tmp_path):
     for label in ("Adult Social Care and Health", "Children and Young People", "Criminal Justice"):
         assert label in html
         assert label.upper() in text
-    assert html.index("Adult Social Care") < html.index("Children and Young") < html.index("Criminal Justice")
+    assert (
+        html.index("Adult Social Care")
+        < html.index("Children and Young")
+        < html.index("Criminal Justice")
+    )
     pdf = pypdfium2.PdfDocument(str(out / "edition.pdf"))
     assert len(pdf) >= 3
 

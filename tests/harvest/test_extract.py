@@ -68,3 +68,92 @@ def test_real_pdf_text_page_by_page():
 def test_date_from_metadata_is_parsed():
     page = extract_html(PAGE.replace("2026/11/04", "2026-11-04").encode(), "https://c.example/x")
     assert page.published == datetime.date(2026, 11, 4)
+
+
+def test_encrypted_pdf_made_for_real_is_recorded_as_encrypted():
+    import pypdfium2 as pdfium
+
+    from .pdfs import encrypted_pdf
+
+    body = encrypted_pdf("Secret findings", user_password=b"letmein")
+    # It is a real encrypted PDF: with its password it opens and reads.
+    opened = pdfium.PdfDocument(body, password="letmein")
+    assert "Secret findings" in opened[0].get_textpage().get_text_bounded()
+    opened.close()
+    result = extract_pdf(body)
+    assert result.status == "encrypted" and result.pages == []
+    assert "password" in result.error.lower()
+
+
+def test_truncated_pdf_is_corrupt():
+    from weasyprint import HTML
+
+    from .pdfs import truncated_pdf
+
+    full = HTML(string="<p>x</p>" * 500).write_pdf()
+    assert extract_pdf(full).status == "ok"
+    assert extract_pdf(truncated_pdf(full)).status == "corrupt"
+
+
+def test_key_section_prefers_the_executive_summary_over_the_contents():
+    from policypulse.harvest.extract import key_section
+
+    pages = [
+        "Contents\nExecutive summary 3\nIntroduction 5",
+        "Foreword\nSome words.\nExecutive summary\n"
+        + "Demand for assessments rose by 12% while staffing fell. " * 8,
+        "1. Introduction\nThis chapter sets out the background.",
+    ]
+    section = key_section(pages)
+    assert section.startswith("Demand for assessments rose by 12%")
+    assert "background" not in section
+    assert key_section(["No headings here, just text. " * 20]) == ""
+
+
+def test_date_in_text_prefers_a_published_line():
+    from policypulse.harvest.extract import date_in_text
+
+    text = "Site news 3 Jan 2020. Published: 16 December 2016. Updated 2017-01-02"
+    assert date_in_text(text) == datetime.date(2016, 12, 16)
+    assert date_in_text("Released on Sept. 4, 2021") == datetime.date(2021, 9, 4)
+    assert date_in_text("in 2019 and 31 February 2020") is None
+
+
+def test_publisher_date_and_authors_from_json_ld_and_a_visible_date():
+    page = b"""<html><head><title>T</title><script type="application/ld+json">
+    {"@type": "Report", "headline": "Care home fees 2026", "publisher": {"name": "Care Institute"},
+     "author": [{"name": "A. Smith"}, {"name": "B. Jones"}]}</script></head><body><main>
+    <h1>Care home fees 2026</h1><p>Published 4 November 2026</p>
+    <p>Fees rose by 9% on average across 120 councils, the survey of providers found.</p>
+    </main></body></html>"""
+    page_data = extract_html(page, "https://ci.example/r", "text/html")
+    assert page_data.title == "Care home fees 2026"
+    assert page_data.publisher == "Care Institute"
+    assert page_data.authors == ["A. Smith", "B. Jones"]
+    assert page_data.published == datetime.date(2026, 11, 4)
+
+
+def test_xhtml_with_an_xml_declaration_and_download_links():
+    body = b"""<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">
+    <head><title>Prison education</title></head><body><main><h1>Prison education</h1>
+    <p>Only 31% of prisoners took part in education, the inspectorate found this year.</p>
+    <a href="/dl?id=7">Download the full report (PDF, 2 MB)</a> <a href="/data">Download data</a>
+    </main></body></html>"""
+    page = extract_html(body, "https://hmi.example/r", "application/xhtml+xml")
+    assert page.title == "Prison education" and "31% of prisoners" in page.text
+    assert page.pdf_links == [
+        ("https://hmi.example/dl?id=7", "Download the full report (PDF, 2 MB)")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "declared", "expected"),
+    [
+        ("Children\u2019s caf\u00e9".encode(), "iso-8859-1", "Children\u2019s caf\u00e9"),
+        ("Caf\u00e9 \u2013 review".encode("cp1252"), "utf-8", "Caf\u00e9 \u2013 review"),
+        ("\ufeffBOM page".encode("utf-8"), None, "BOM page"),
+    ],
+)
+def test_decode_html_survives_wrong_declarations(body, declared, expected):
+    html = b"<html><body><p>" + body + b"</p></body></html>"
+    assert expected in decode_html(html, declared)

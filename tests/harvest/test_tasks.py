@@ -16,3 +16,16 @@ def test_harvest_goes_through_the_database_task_queue():
     stored.refresh_from_db()
     assert stored.status == "SUCCESSFUL", stored.traceback
     assert stored.return_value == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_summarize_task_runs_on_the_worker():
+    from django_tasks_db.models import DBTaskResult
+
+    from policypulse.summaries.tasks import summarize_task
+
+    result = summarize_task.enqueue()
+    call_command("db_worker", "--batch", verbosity=0)
+    stored = DBTaskResult.objects.get(id=result.id)
+    assert stored.status == "SUCCESSFUL", stored.traceback
+    assert stored.return_value == 0

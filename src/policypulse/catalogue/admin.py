@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from policypulse.catalogue.models import Attachment, Publication
+from policypulse.catalogue.models import Attachment, Publication, PublicationAlias
 
 
 class AttachmentInline(admin.TabularInline):
@@ -16,3 +16,11 @@ class PublicationAdmin(admin.ModelAdmin):
     search_fields = ["title", "publisher", "canonical_url"]
     date_hierarchy = "first_seen"
     inlines = [AttachmentInline]
+
+
+@admin.register(PublicationAlias)
+class PublicationAliasAdmin(admin.ModelAdmin):
+    list_display = ["canonical_url", "publication", "reason", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["canonical_url"]
+    raw_id_fields = ["publication"]

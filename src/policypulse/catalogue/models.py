@@ -30,6 +30,15 @@ class Publication(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     extraction_status = models.CharField(max_length=30, default="ok")
     extraction_error = models.TextField(blank=True)
+    key_text = models.TextField(
+        blank=True, help_text="The report's executive summary or key findings, when found"
+    )
+    entry_stamp = models.CharField(
+        max_length=100, blank=True, help_text="The source's last change marker (updated, lastmod)"
+    )
+    minhash = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="MinHash signature for near-duplicates"
+    )
 
     class Meta:
         ordering = ["-published", "-first_seen"]
@@ -59,6 +68,7 @@ class Attachment(models.Model):
         Publication, on_delete=models.CASCADE, related_name="attachments"
     )
     url = models.URLField(max_length=2000)
+    canonical_url = models.CharField(max_length=2000, blank=True, db_index=True)
     title = models.CharField(max_length=1000, blank=True)
     media_type = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OK)
@@ -71,3 +81,22 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class PublicationAlias(models.Model):
+    """Another address of a publication: its report PDF, a mirror, an address it moved from.
+    Looked up before creating a publication, so each is stored once."""
+
+    class Reason(models.TextChoices):
+        ATTACHMENT = "attachment", "Its report PDF"
+        MIRROR = "mirror", "Near-duplicate text elsewhere"
+        SAME_TEXT = "same-text", "Identical text elsewhere"
+        REDIRECT = "redirect", "Redirected to it"
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="aliases")
+    canonical_url = models.CharField(max_length=2000, unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.canonical_url} -> {self.publication_id}"

@@ -36,8 +36,40 @@ class State:
     def config(self):
         return self.workspace().config
 
+    def workspace_or_none(self):
+        """The workspace if one can be found, else start Django on the defaults."""
+        from policypulse import runtime
+        from policypulse.errors import WorkspaceError
 
-pass_state = click.make_pass_decorator(State)
+        try:
+            return self.workspace()
+        except WorkspaceError:
+            if self.workspace_arg:
+                raise
+            runtime.start(None)
+            return None
+
+
+_pass_state = click.make_pass_decorator(State)
+
+
+def pass_state(command):
+    """Pass the State, with the workspace found and Django started before the command runs
+    (so commands may import models at the top of their body)."""
+    import functools
+
+    @functools.wraps(command)
+    def wrapper(state: State, *args, **kwargs):
+        state.workspace()
+        return command(state, *args, **kwargs)
+
+    return _pass_state(wrapper)
+
+
+def pass_state_lazy(command):
+    """Pass the State without requiring a workspace (for commands that can run without one,
+    such as `pulse eval`): call `state.workspace_or_none()` inside."""
+    return _pass_state(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,14 +111,16 @@ def _register() -> None:
         demo,
         editions,
         evaluate,
+        mailing,
         pipeline,
         serve,
         setup,
         summaries,
         triage,
+        users,
     )
 
 
 _register()
 
-__all__ = ["cli", "main", "console", "pass_state", "Path"]
+__all__ = ["cli", "main", "console", "pass_state", "pass_state_lazy", "Path"]

@@ -28,10 +28,12 @@ def demo(out: Path) -> None:
     items.add_column("sector")
     items.add_column("reports", justify="right")
     items.add_column("briefings", justify="right")
+    items.add_column("total", justify="right")
     for key, label in result.sector_labels.items():
-        items.add_row(label, str(result.counts.get((key, "report"), 0)),
-                      str(result.counts.get((key, "briefing"), 0)))  # fmt: skip
-    items.add_row("[dim]out of scope (left out)[/]", str(result.out_of_scope), "")
+        reports = result.counts.get((key, "report"), 0)
+        briefings = result.counts.get((key, "briefing"), 0)
+        items.add_row(label, str(reports), str(briefings), str(reports + briefings))
+    items.add_row("[dim]out of scope (left out)[/]", "", "", str(result.out_of_scope))
     console.print(items)
 
     stages = Table(title="Time per stage")

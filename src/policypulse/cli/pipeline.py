@@ -19,10 +19,18 @@ def sources() -> None:
 
 @sources.command("add")
 @click.argument("url")
-@click.option("--kind", type=click.Choice(["feed", "page", "sitemap", "govuk"]), default="feed")
+@click.option(
+    "--kind",
+    type=click.Choice(["feed", "govuk", "page", "sitemap"]),
+    default="feed",
+    help="feed: RSS/Atom; govuk: a GOV.UK search Atom feed; page: an HTML listing page; "
+    "sitemap: sitemap.xml or an index.",
+)
 @click.option("--name", help="A short unique name (default: from the URL's host).")
 @click.option("--publisher", default="", help="Publisher name to give its items.")
-@click.option("--selector", default="", help="CSS selector for publication links (page kind).")
+@click.option(
+    "--selector", default="", help="CSS selector for publication links (page kind; optional)."
+)
 @pass_state
 def sources_add(
     state, url: str, kind: str, name: str | None, publisher: str, selector: str
@@ -43,6 +51,13 @@ def sources_add(
     )
     if Source.objects.filter(name=name).exists():
         raise PulseError(f"a source named {name!r} already exists; pass --name")
+    if selector:
+        from lxml.cssselect import CSSSelector, SelectorError
+
+        try:
+            CSSSelector(selector)
+        except SelectorError as exc:
+            raise PulseError(f"invalid CSS selector {selector!r}: {exc}") from None
     Source.objects.create(name=name, url=url, kind=kind, publisher=publisher, selector=selector)
     console.print(f"Added source [bold]{name}[/] ({kind}): {url}")
 
@@ -81,11 +96,13 @@ def sources_list(state, as_json: bool) -> None:
 
 def harvest_table(reports) -> Table:
     table = Table(title="Harvest")
-    for column in ("source", "new", "updated", "unchanged", "errors", "time"):
+    for column in ("source", "new", "updated", "unchanged", "duplicates", "errors", "time"):
         table.add_column(column, justify="right" if column != "source" else "left")
     for r in reports:
-        table.add_row(r.source, str(r.new), str(r.updated), str(r.unchanged),
-                      f"[red]{len(r.errors)}[/]" if r.errors else "0", f"{r.seconds:.1f}s")  # fmt: skip
+        table.add_row(
+            r.source, str(r.new), str(r.updated), str(r.unchanged), str(r.duplicates),
+            f"[red]{len(r.errors)}[/]" if r.errors else "0", f"{r.seconds:.1f}s",
+        )  # fmt: skip
     return table
 
 
@@ -95,6 +112,8 @@ def harvest_table(reports) -> Table:
 @pass_state
 def harvest(state, only: str | None, background: bool) -> None:
     """Fetch new and changed publications from every source."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+
     from policypulse.harvest.services import harvest as run
 
     config = state.config
@@ -104,14 +123,25 @@ def harvest(state, only: str | None, background: bool) -> None:
         result = harvest_task.enqueue(only=only)
         console.print(f"Queued harvest as task {result.id}; `pulse worker` runs it.")
         return
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Harvesting", total=None)
-        reports = run(config, only=only, on_entry=lambda s, e: progress.advance(task))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.fields[current]}"))  # fmt: skip
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Harvesting", total=0, current="finding new items")
+
+        def discovered(source, count: int) -> None:
+            progress.update(task, total=(progress.tasks[0].total or 0) + count)
+
+        def done(source, entry) -> None:
+            progress.update(task, advance=1, current=f"{source.name}: {entry.url[-50:]}")
+
+        reports = run(config, only=only, on_entry=done, on_discovered=discovered)
     console.print(harvest_table(reports))
     for report in reports:
         for error in report.errors[:5]:
             console.print(f"[red]{report.source}[/]: {error}", highlight=False)
-    if reports and all(r.errors and not (r.new or r.updated or r.unchanged) for r in reports):
+        if len(report.errors) > 5:
+            console.print(f"[red]{report.source}[/]: ... and {len(report.errors) - 5} more")
+    if reports and all(r.failed for r in reports):
         sys.exit(1)
 
 
@@ -137,6 +167,9 @@ def _item_rows():
             "type": label.type if label else None,
             "relevance": label.relevance if label else None,
             "text": p.text,
+            "document_type": p.document_type,
+            "authors": p.authors,
+            "extraction_status": p.extraction_status,
             "attachments": [
                 {"url": a.url, "title": a.title, "status": a.status, "pages": a.pages}
                 for a in p.attachments.all()
@@ -144,6 +177,21 @@ def _item_rows():
             "source": p.source.name if p.source else None,
             "first_seen": p.first_seen.isoformat(),
         }
+
+
+@items.command("add")
+@click.argument("url")
+@pass_state
+def items_add(state, url: str) -> None:
+    """Add one publication by its URL (an HTML page or a PDF)."""
+    from policypulse.harvest.services import add_item
+
+    publication, outcome = add_item(state.config, url)
+    said = {"new": "Added", "updated": "Updated", "unchanged": "Already known:",
+            "duplicates": "Already known (same text) as"}.get(outcome, outcome)  # fmt: skip
+    console.print(f"{said} #{publication.pk}: {publication.title}", highlight=False)
+    if publication.extraction_status != "ok":
+        console.print(f"[yellow]Note:[/] {publication.extraction_error}", highlight=False)
 
 
 @items.command("list")

@@ -2,7 +2,7 @@
 
 import click
 
-from policypulse.cli import cli, pass_state
+from policypulse.cli import cli, console, pass_state
 
 
 @cli.command()
@@ -10,11 +10,18 @@ from policypulse.cli import cli, pass_state
 @click.option("--port", default=8000, show_default=True, type=int)
 @pass_state
 def serve(state, host: str, port: int) -> None:
-    """Run the web app (admin now; the editor app and public archive as they land)."""
+    """Run the web app: the editor at /editor/, the public archive at /.
+
+    Django's threaded development server, on the loopback address by default; for a public
+    deployment put the app behind gunicorn or uvicorn and a web server (docs/deploying)."""
     from django.core.management import call_command
 
     state.workspace()
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    console.print(
+        f"Editor: http://{host}:{port}/editor/  (create an account with "
+        "`pulse users create EMAIL --role editor`)"
+    )
+    call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
 
 
 @cli.command()

@@ -1,16 +1,77 @@
-"""pulse summarize (and its evaluation)."""
+"""pulse summarize, and pulse eval summarize."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
+from rich.table import Table
 
-from policypulse.cli import cli, console, pass_state
+from policypulse.cli import cli, console, pass_state, pass_state_lazy
+from policypulse.cli.evaluate import evaluate
 
 
 @cli.command()
-@click.option("--force", is_flag=True, help="Re-summarise items that already have a summary.")
+@click.option("--force", is_flag=True, help="Re-summarise items that already have a summary "
+              "(an editor's summary is never replaced).")  # fmt: skip
+@click.option("--usage", is_flag=True, help="Show the llm backend's tokens and cost per "
+              "edition month instead of summarising.")  # fmt: skip
 @pass_state
-def summarize(state, force: bool) -> None:
+def summarize(state, force: bool, usage: bool) -> None:
     """Summarise relevant publications in house style and check every figure."""
-    from policypulse.summaries.services import summarize as run
+    from policypulse.summaries import services
 
-    done = run(state.config, force=force)
+    if usage:
+        table = Table(title="Language model usage per edition")
+        for column in ("edition", "model", "summaries", "calls", "input", "output", "cost"):
+            table.add_column(column, justify="left" if column in {"edition", "model"} else "right")
+        for row in services.usage_by_edition():
+            table.add_row(
+                row["edition_month"], row["model"], str(row["summaries"]), str(row["calls"]),
+                str(row["input_tokens"]), str(row["output_tokens"]), f"{row['cost']:.4f}",
+            )  # fmt: skip
+        console.print(table)
+        return
+    done = services.summarize(state.config, force=force)
     console.print(f"Summarised {done} publication(s).")
+
+
+@evaluate.command("summarize")
+@click.option("--gold", "gold", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help='JSON lines: {"id", "title", "publisher", "text", "summary"}.')  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+@click.option("--backend", default=None, help="Backend to measure (default: the configured).")
+@click.option("--baseline", type=click.Choice(["lead"]), default=None,
+              help="Measure the lead baseline in the same run, side by side.")  # fmt: skip
+@pass_state_lazy
+def eval_summarize(state, gold: Path, as_json: bool, backend: str | None, baseline: str | None):
+    """ROUGE against editors' summaries, word bounds and grounded figures."""
+    from policypulse.summaries import evaluate as evaluation
+    from policypulse.workspace import default_config
+
+    items = evaluation.read_gold(gold)
+    workspace = state.workspace_or_none()
+    config = workspace.config if workspace else default_config()
+    from policypulse.summaries import services  # needs Django, started just above
+
+    chosen = services.make_backend(config, backend)
+    options = services.options_from(config)
+
+    def run(document):
+        item_source = "\n\n".join([document.publisher, document.title, document.text])
+        return services.produce(document, item_source, chosen, options).text
+
+    report = evaluation.evaluate(items, chosen, options, baseline=baseline, summarize=run)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Summaries against {gold.name} ({report['n']} items)")
+    table.add_column("")
+    reports = [report] + ([report["baseline"]] if "baseline" in report else [])
+    for each in reports:
+        table.add_column(each["backend"], justify="right")
+    for key in ("rouge1", "rouge2", "rougeLsum", "within_bounds", "numbers_grounded"):
+        table.add_row(key, *[str(each[key]) for each in reports])
+    table.add_row("words (mean)", *[str(each["words"]["mean"]) for each in reports])
+    console.print(table)

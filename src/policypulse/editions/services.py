@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from policypulse.catalogue.models import Publication
-from policypulse.editions.compose import Entry, Section, compose
+from policypulse.editions.compose import Entry, Section, compose, main_themes
 from policypulse.editions.models import Edition, EditionItem
 from policypulse.errors import EditionError
 from policypulse.triage.models import TriageLabel
@@ -122,7 +122,7 @@ def sections_of(
 
 
 def draft_foreword(config: Config, edition: Edition) -> str:
-    """A starting point for the editor: counts per sector, clearly marked as a draft."""
+    """A starting point for the editor: counts and main themes per sector, marked as a draft."""
     sections = sections_of(edition, config)
     total = sum(section.count for section in sections)
     lines = [
@@ -130,18 +130,20 @@ def draft_foreword(config: Config, edition: Edition) -> str:
         "",
         f"This month's digest brings together {total} new publications across "
         f"{len(sections)} sectors.",
+        "",
     ]
     for section in sections:
         parts = [f"{len(s.entries)} {s.label.lower()}" for s in section.subsections]
-        publishers = sorted(
-            {e.publisher for s in section.subsections for e in s.entries if e.publisher}
-        )
+        entries = [e for s in section.subsections for e in s.entries]
+        publishers = sorted({e.publisher for e in entries if e.publisher})
+        themes = main_themes([e.title for e in entries])
         lines.append(
             f"- **{section.label}**: {' and '.join(parts)}"
             + (f", from {', '.join(publishers[:4])}" if publishers else "")
+            + (f"; themes include {', '.join(themes)}" if themes else "")
             + "."
         )
-    lines += ["", config.organisation.contact, "", config.organisation.signatory]
+    lines += ["", config.organisation.signatory]
     return "\n".join(lines)
 
 
@@ -156,5 +158,85 @@ def approve_edition(edition: Edition, user=None) -> Edition:
         edition.status = Edition.Status.APPROVED
         edition.approved_at = timezone.now()
         edition.approved_by = user
+        edition.save()
+    return edition
+
+
+# -- the edition editor's changes (the web app audits them) ---------------------------------
+
+
+def _editable(edition: Edition) -> Edition:
+    edition.refresh_from_db()
+    if edition.frozen:
+        raise EditionError(
+            f"the {edition.month_label} edition is {edition.status}; start a new draft to change it"
+        )
+    return edition
+
+
+def set_foreword(edition: Edition, text: str) -> tuple[str, str]:
+    """The editor's foreword (Markdown); from now on a rebuild keeps it. Returns (before, after)."""
+    edition = _editable(edition)
+    before = edition.foreword
+    edition.foreword = text.replace("\r\n", "\n").strip()
+    edition.foreword_is_draft = False
+    edition.updated_at = timezone.now()
+    edition.save(update_fields=["foreword", "foreword_is_draft", "updated_at"])
+    return before, edition.foreword
+
+
+def clean_news(news: list[dict]) -> list[dict]:
+    """News items as stored: {title, body} in Markdown, blank ones dropped."""
+    cleaned = []
+    for entry in news:
+        title = str(entry.get("title", "")).strip()
+        body = str(entry.get("body", "")).replace("\r\n", "\n").strip()
+        if title or body:
+            cleaned.append({"title": title, "body": body})
+    return cleaned
+
+
+def set_news(edition: Edition, news: list[dict]) -> tuple[list, list]:
+    edition = _editable(edition)
+    before = list(edition.news or [])
+    edition.news = clean_news(news)
+    edition.updated_at = timezone.now()
+    edition.save(update_fields=["news", "updated_at"])
+    return before, edition.news
+
+
+def move_item(edition: Edition, item_id: int, step: int) -> tuple[list[int], list[int]]:
+    """Move an item up (-1) or down (+1) among its sub-section's items, in display order.
+    Returns the sub-section's item ids before and after."""
+    edition = _editable(edition)
+    with transaction.atomic():
+        item = edition.items.get(pk=item_id)
+        siblings = sorted(
+            edition.items.filter(sector=item.sector, type=item.type),
+            key=lambda i: (i.order, i.publisher.lower(), i.title.lower()),
+        )
+        before = [i.pk for i in siblings]
+        index = before.index(item.pk)
+        target = max(0, min(len(siblings) - 1, index + step))
+        siblings.insert(target, siblings.pop(index))
+        for order, sibling in enumerate(siblings):
+            if sibling.order != order:
+                sibling.order = order
+                sibling.save(update_fields=["order"])
+    return before, [i.pk for i in siblings]
+
+
+def reopen_edition(edition: Edition) -> Edition:
+    """An approved (not yet sent) edition back to draft, so it can be changed and approved
+    again; a sent edition stays as it was sent."""
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if edition.status != Edition.Status.APPROVED:
+            raise EditionError(f"only an approved edition can become a draft again, "
+                               f"and the {edition.month_label} edition is {edition.status}")  # fmt: skip
+        edition.status = Edition.Status.DRAFT
+        edition.approved_at = None
+        edition.approved_by = None
+        edition.updated_at = timezone.now()
         edition.save()
     return edition

@@ -6,9 +6,11 @@ import datetime
 import hashlib
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+import htmldate
 import lxml.html
 import trafilatura
 from charset_normalizer import from_bytes
@@ -16,6 +18,10 @@ from charset_normalizer import from_bytes
 from policypulse.errors import ExtractError
 
 PDF_MAGIC = b"%PDF-"
+# The harvest fetches in threads, but parsing is serialised: PDFium is not thread-safe, and
+# trafilatura shares one lxml parser between calls. The GIL would serialise most of it anyway;
+# the network waits still overlap.
+EXTRACTION_LOCK = threading.RLock()
 
 
 @dataclass
@@ -41,19 +47,65 @@ class PdfText:
     def text(self) -> str:
         return "\n\n".join(page for page in self.pages if page.strip())
 
+    @property
+    def key_section(self) -> str:
+        return key_section(self.pages)
+
 
 def decode_html(body: bytes, declared: str | None = None) -> str:
-    """Decode HTML honouring a declared charset only when it decodes cleanly."""
-    for encoding in filter(None, [declared, _meta_charset(body)]):
-        try:
-            return body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
+    """Decode HTML whatever its declared charset says.
+
+    A byte-order mark wins; then valid UTF-8 (a strong signal: legacy text is almost never
+    valid UTF-8 by accident, and pages that declare latin-1 but send UTF-8 are common); then
+    the declared or <meta> charset when it decodes cleanly; then charset detection."""
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if body.startswith(bom):
+            return body.decode(encoding, errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(body).best()
-        return str(best) if best else body.decode("utf-8", errors="replace")
+        pass
+    for encoding in filter(None, [declared, _meta_charset(body)]):
+        if encoding.lower().replace("-", "").replace("_", "") in (
+            "utf8",
+            "utf16",
+            "ascii",
+            "usascii",
+        ):
+            continue  # already shown wrong by the UTF-8 attempt
+        try:
+            return body.decode(_legacy(encoding))
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return _detected(body)
+
+
+def _detected(body: bytes) -> str:
+    """charset_normalizer's guess, preferring windows-1252 among equally clean candidates:
+    on short pages the detector cannot tell Western encodings apart, and 1252 is the one the
+    Western web actually uses."""
+    matches = from_bytes(body)
+    best = matches.best()
+    if best is None:
+        return body.decode("cp1252", errors="replace")
+    for match in matches:
+        if match.chaos <= best.chaos + 0.01 and "cp1252" in match.could_be_from_charset:
+            try:
+                return body.decode("cp1252")
+            except UnicodeDecodeError:
+                break
+    return str(best)
+
+
+def _legacy(encoding: str) -> str:
+    """Browsers read latin-1 and ascii labels as windows-1252; so do we."""
+    if encoding.lower().replace("_", "-") in ("iso-8859-1", "latin-1", "latin1", "l1"):
+        return "cp1252"
+    return encoding
 
 
 def _meta_charset(body: bytes) -> str | None:
@@ -68,52 +120,122 @@ def looks_like_html(body: bytes, content_type: str = "") -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head or b"<p>" in head
 
 
-def extract_html(body: bytes, url: str, content_type: str = "") -> Extracted:
-    """Main text and metadata of a landing page or HTML publication."""
+def extract_html(
+    body: bytes, url: str, content_type: str = "", charset: str | None = None
+) -> Extracted:
+    """Main text and metadata of a landing page or HTML publication (thread-safe)."""
+    with EXTRACTION_LOCK:
+        return _extract_html(body, url, content_type, charset)
+
+
+def _extract_html(body: bytes, url: str, content_type: str, charset: str | None) -> Extracted:
     if body.startswith(PDF_MAGIC):
         raise ExtractError(f"{url} is a PDF, not an HTML page")
     if not looks_like_html(body, content_type):
         raise ExtractError(f"{url} is not an HTML page ({content_type or 'unknown type'})")
-    html = decode_html(body)
-    try:
-        tree = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        raise ExtractError(f"{url}: unreadable HTML ({exc})") from None
+    html = decode_html(body, charset)
+    tree = parse_html(html, url)
+    meta = _page_metadata(tree)
+    links = pdf_links(tree, url)
+    published = _parse_date(meta.get("date")) or _htmldate(tree, url)
+    # trafilatura gets our tree (one parse, not two) and prunes it: read everything first.
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, favor_precision=False
+        tree, url=url, with_metadata=False, include_comments=False, favor_precision=False
     )
     text = (document.text if document else "") or ""
-    meta = _page_metadata(tree)
-    title = meta.get("title") or (document.title if document else "") or url
-    published = _parse_date(meta.get("date") or (document.date if document else None))
-    authors = meta.get("authors") or _split_authors(document.author if document else "")
+    title = meta.get("title") or url
+    authors = meta.get("authors") or []
     return Extracted(
         url=url,
         title=_clean(title),
         text=text.strip(),
-        publisher=_clean(meta.get("publisher") or (document.sitename if document else "") or ""),
+        publisher=_clean(meta.get("publisher") or ""),
         published=published,
         authors=authors,
         description=_clean(meta.get("description") or ""),
-        pdf_links=pdf_links(tree, url),
+        pdf_links=links,
     )
+
+
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def parse_html(html: str, url: str):
+    """An lxml tree of decoded HTML (XHTML's `<?xml encoding=...?>` is dropped: lxml refuses
+    it on text that is already decoded)."""
+    try:
+        return lxml.html.fromstring(XML_DECLARATION.sub("", html, count=1) or "<html></html>")
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"{url}: unreadable HTML ({exc})") from None
+
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]  # fmt: skip
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
+         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # fmt: skip
+TEXT_DATES = [
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+(\d{{4}})\b", re.I), (2, 1, 0)),
+    (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), (2, 0, 1)),
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), (0, 1, 2)),
+]
+DATE_CUE = re.compile(r"(published|released|publication date|first published|date)\W{0,3}$", re.I)
+
+
+def _htmldate(tree, url: str) -> datetime.date | None:
+    """htmldate's quick reading of the page (URL, <time>, date elements), then a
+    "Published 4 November 2026" line near the top of the text. htmldate's extensive search is
+    not used: its dateparser fallback costs seconds a page."""
+    try:
+        found = htmldate.find_date(
+            tree, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d"
+        )
+    except (ValueError, TypeError):
+        found = None
+    return _parse_date(found) or date_in_text(" ".join(tree.xpath("//body//text()")[:400]))
+
+
+def date_in_text(text: str) -> datetime.date | None:
+    """The first date in the text, preferring one just after "Published", "Released" ..."""
+    text = " ".join(text.split())[:20000]
+    found = []
+    for pattern, order in TEXT_DATES:
+        for match in pattern.finditer(text):
+            parts = match.groups()
+            year, month, day = (parts[i] for i in order)
+            month_number = (
+                int(month)
+                if month.isdigit()
+                else MONTHS.index(
+                    next(m for m in MONTHS if m.startswith(month.lower().rstrip(".")[:3]))
+                )
+                + 1
+            )
+            try:
+                value = datetime.date(int(year), month_number, int(day))
+            except ValueError:
+                continue
+            cue = bool(DATE_CUE.search(text[max(0, match.start() - 25) : match.start()]))
+            found.append((not cue, match.start(), value))
+    return min(found)[2] if found else None
 
 
 def _page_metadata(tree) -> dict:
     """citation_*, Dublin Core, Open Graph and JSON-LD, most specific first."""
 
+    tags: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        content = (element.get("content") or "").strip()
+        key = element.get("name") or element.get("property")
+        if content and key and key not in tags:
+            tags[key] = content
+
     def meta(*names: str) -> str:
-        for name in names:
-            for attr in ("name", "property"):
-                values = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
-                if values and values[0].strip():
-                    return values[0].strip()
-        return ""
+        return next((tags[name] for name in names if name in tags), "")
 
     found = {
         "title": meta("citation_title", "DC.title", "dc.title", "og:title"),
         "publisher": meta(
-            "citation_publisher", "DC.publisher", "dc.publisher", "og:site_name", "govuk:organisations"
+            "citation_publisher", "DC.publisher", "dc.publisher", "og:site_name",
+            "govuk:organisations", "application-name",
         ),
         "date": meta(
             "citation_publication_date", "citation_date", "DC.date", "dc.date",
@@ -139,6 +261,10 @@ def _page_metadata(tree) -> dict:
             publisher = node.get("publisher")
             if isinstance(publisher, dict) and not found["publisher"]:
                 found["publisher"] = str(publisher.get("name") or "")
+            if not found["authors"]:
+                found["authors"] = _json_ld_people(node.get("author"))
+    if not found["authors"]:
+        found["authors"] = _split_authors(meta("author", "DC.creator", "dc.creator"))
     if not found["title"]:
         h1 = tree.xpath("//h1")
         found["title"] = h1[0].text_content() if h1 else ""
@@ -148,20 +274,34 @@ def _page_metadata(tree) -> dict:
     return found
 
 
+def _json_ld_people(value) -> list[str]:
+    people = value if isinstance(value, list) else [value]
+    names = []
+    for person in people:
+        name = person.get("name") if isinstance(person, dict) else person
+        if isinstance(name, str) and name.strip():
+            names.append(" ".join(name.split()))
+    return names
+
+
+PDF_DOWNLOAD = re.compile(r"\bdownload\b.*\bpdf\b|\bpdf\b.*\bdownload\b", re.I)
+
+
 def pdf_links(tree, base_url: str) -> list[tuple[str, str]]:
     """Links to the report PDF: .pdf hrefs, GOV.UK attachments, "download" links."""
     links, seen = [], set()
-    for anchor in tree.xpath("//a[@href]"):
-        href = anchor.get("href", "").strip()
-        label = " ".join(anchor.text_content().split())
-        lowered = href.lower().split("?")[0]
-        if not (
-            lowered.endswith(".pdf")
-            or "/assets.publishing.service.gov.uk/media/" in lowered
-            and lowered.endswith(".pdf")
-            or (anchor.get("type") or "").lower() == "application/pdf"
-        ):
+    for anchor in tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href:
             continue
+        lowered = href.lower().split("?")[0].split("#")[0]
+        is_pdf = lowered.endswith(".pdf") or (anchor.get("type") or "").lower() == "application/pdf"
+        quick = href + (anchor.text or "") + "".join(child.text or "" for child in anchor)
+        if not is_pdf and "download" not in quick.lower():
+            continue
+        label = " ".join(anchor.text_content().split())
+        if not is_pdf and not PDF_DOWNLOAD.search(label):
+            continue  # a "download" link that does not say it is a PDF
         absolute = urljoin(base_url, href)
         if absolute not in seen:
             seen.add(absolute)
@@ -171,6 +311,11 @@ def pdf_links(tree, base_url: str) -> list[tuple[str, str]]:
 
 def extract_pdf(body: bytes, max_pages: int = 400) -> PdfText:
     """Text page by page; encrypted, corrupt and image-only PDFs are reported, not raised."""
+    with EXTRACTION_LOCK:
+        return _extract_pdf(body, max_pages)
+
+
+def _extract_pdf(body: bytes, max_pages: int) -> PdfText:
     import pypdfium2 as pdfium
 
     if not body.startswith(PDF_MAGIC):
@@ -197,6 +342,47 @@ def extract_pdf(body: bytes, max_pages: int = 400) -> PdfText:
     if pages and not any(page.strip() for page in pages):
         return PdfText(status="image-only", pages=pages, title=title, error="no text layer")
     return PdfText(status="ok", pages=pages, title=title)
+
+
+KEY_HEADINGS = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(executive summary|summary of (?:key )?findings|key findings|"
+    r"main findings|key points|main points|summary)\s*:?\s*$",
+    re.I | re.M,
+)
+NEXT_HEADING = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(introduction|background|contents|methodology|methods|"
+    r"recommendations|chapter \d+|section \d+|\d+\.?\s+[A-Z][^\n]{2,60})\s*$",
+    re.M,
+)
+TOC_LINE = re.compile(r"(\.{3,}|\s)\d{1,3}\s*$")
+
+
+def key_section(pages: list[str], max_chars: int = 6000) -> str:
+    """The executive summary or key findings of a report, when a heading marks one.
+
+    The first matching heading that is not a table-of-contents line ("Summary ...... 3") starts
+    the section; the next chapter-like heading, or `max_chars`, ends it. Preferred over the
+    whole text by triage and summaries: it is what the authors chose to say first."""
+    ranked = {"executive summary": 0, "key findings": 1, "summary of findings": 1,
+              "summary of key findings": 1, "main findings": 1, "key points": 2,
+              "main points": 2, "summary": 3}  # fmt: skip
+    best: tuple[int, int, int] | None = None
+    text = "\n".join(pages[:60])
+    for match in KEY_HEADINGS.finditer(text):
+        line_end = text.find("\n", match.start())
+        line = text[match.start() : line_end if line_end != -1 else len(text)]
+        if TOC_LINE.search(line.strip()) and not line.strip().lower().endswith("summary"):
+            continue
+        rank = ranked.get(" ".join(match.group(1).lower().split()), 3)
+        if best is None or rank < best[0]:
+            best = (rank, match.start(), match.end())
+    if best is None:
+        return ""
+    body = text[best[2] :]
+    ending = NEXT_HEADING.search(body, 200)
+    section = body[: ending.start()] if ending else body
+    section = section[:max_chars].strip()
+    return section if len(section.split()) >= 30 else ""
 
 
 def content_hash(text: str) -> str:

@@ -1,24 +1,36 @@
-"""Harvest: sources in, publications stored. One failing source never stops the others."""
+"""Harvest: sources in, publications stored. One failing source never stops the others.
+
+The network and the CPU work (discovering entries, fetching, extracting, fingerprinting) run
+in a thread pool, so slow hosts overlap while each host keeps its own rate limit; everything
+that touches the database runs in the calling thread, one short transaction per publication.
+A run interrupted halfway is safe to rerun: what was stored is known next time, and a source's
+ETag/Last-Modified is saved only once all its entries were stored.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from policypulse.catalogue.models import Attachment, Publication
+from policypulse.catalogue import dedup
+from policypulse.catalogue.models import Attachment, Publication, PublicationAlias
 from policypulse.catalogue.urls import canonical_url
-from policypulse.errors import ExtractError, FetchError, PulseError
-from policypulse.harvest.extract import PDF_MAGIC, content_hash, extract_html, extract_pdf
+from policypulse.errors import PulseError
+from policypulse.harvest.documents import Document, fetch_document
 from policypulse.harvest.fetch import Fetcher
-from policypulse.sources.adapters import Entry, adapter_for
-from policypulse.sources.models import Source
+from policypulse.sources.adapters import KINDS, Entry, adapter_for
+from policypulse.sources.models import FetchCache, Source
 from policypulse.workspace import Config
 
 log = logging.getLogger(__name__)
+
+MANUAL_SOURCE = "added-by-hand"
 
 
 @dataclass
@@ -27,8 +39,13 @@ class SourceReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    duplicates: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors) and not (self.new or self.updated or self.unchanged)
 
 
 def sync_sources(config: Config) -> None:
@@ -46,8 +63,17 @@ def sync_sources(config: Config) -> None:
         )
 
 
-def harvest(config: Config, *, only: str | None = None, fetcher: Fetcher | None = None,
-            on_entry=None) -> list[SourceReport]:  # fmt: skip
+def harvest(
+    config: Config,
+    *,
+    only: str | None = None,
+    fetcher: Fetcher | None = None,
+    on_entry=None,
+    on_discovered=None,
+) -> list[SourceReport]:
+    """Harvest every enabled source (or `only` one). `on_discovered(source, n)` is told how
+    many entries a source lists, `on_entry(source, entry)` when each is done (fetched, or known
+    and unchanged)."""
     sync_sources(config)
     sources = Source.objects.filter(enabled=True).exclude(kind=Source.Kind.MANUAL)
     if only:
@@ -57,106 +83,290 @@ def harvest(config: Config, *, only: str | None = None, fetcher: Fetcher | None 
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(config.harvest)
     try:
-        return [harvest_source(source, fetcher, config, on_entry=on_entry) for source in sources]
+        run = _Run(config, fetcher, on_entry=on_entry, on_discovered=on_discovered)
+        return run.harvest(list(sources))
     finally:
         if own_fetcher:
             fetcher.close()
 
 
-def harvest_source(source: Source, fetcher: Fetcher, config: Config, on_entry=None) -> SourceReport:
-    report = SourceReport(source.name)
-    started = time.monotonic()
+def add_item(config: Config, url: str, *, fetcher: Fetcher | None = None):
+    """Fetch one publication URL (HTML or PDF) by hand: (publication, outcome)."""
+    from urllib.parse import urlsplit
+
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise PulseError(f"{url!r} is not an http(s) URL")
+    source, _ = Source.objects.get_or_create(
+        name=MANUAL_SOURCE, defaults={"url": url, "kind": Source.Kind.MANUAL}
+    )
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher(config.harvest)
     try:
-        entries = adapter_for(source.kind).discover(source, fetcher)
-    except PulseError as exc:
-        source.record_failure(str(exc))
-        source.save()
-        report.errors.append(str(exc))
-        report.seconds = time.monotonic() - started
-        log.warning("source failed", extra={"source": source.name, "error": str(exc)})
-        return report
-    for entry in entries or []:
-        try:
-            outcome = store_entry(source, entry, fetcher, config)
-            setattr(report, outcome, getattr(report, outcome) + 1)
-        except PulseError as exc:
-            report.errors.append(f"{entry.url}: {exc}")
-        if on_entry:
-            on_entry(source, entry)
+        run = _Run(config, fetcher)
+        entry = Entry(url=url)
+        known = dedup.find_known([canonical_url(url)])
+        document = fetch_document(entry, fetcher, follow_pdfs=config.harvest.follow_pdfs,
+                                  **_validators(url if known else None))  # fmt: skip
+        outcome, publication = run.store(source, entry, known, document)
+    finally:
+        if own_fetcher:
+            fetcher.close()
+    if publication is None:
+        publication = dedup.find_known([canonical_url(url)])
     source.record_success()
     source.save()
-    report.seconds = time.monotonic() - started
-    return report
+    return publication, outcome
 
 
-def store_entry(source: Source, entry: Entry, fetcher: Fetcher, config: Config) -> str:
-    """Fetch, extract and store one entry: 'new', 'updated' or 'unchanged'."""
-    key = canonical_url(entry.url)
-    existing = Publication.objects.filter(canonical_url=key).first()
-    if existing and not _entry_changed(existing, entry):
-        return "unchanged"
-    response = fetcher.get(entry.url)
-    pdf = None
-    if response.body.startswith(PDF_MAGIC) or response.content_type == "application/pdf":
-        pdf = extract_pdf(response.body)
-        if pdf.status != "ok":
-            raise ExtractError(f"the PDF is {pdf.status}: {pdf.error}")
-        page = None
-        title, text, kind = entry.title or pdf.title, pdf.text, Publication.Kind.PDF
-    else:
-        page = extract_html(response.body, response.url, response.content_type)
-        title, text, kind = entry.title or page.title, page.text, Publication.Kind.HTML
-    values = {
-        "source": source,
-        "url": entry.url,
-        "title": title[:1000],
-        "publisher": source.publisher or (page.publisher if page else ""),
-        "published": entry.published or (page.published if page else None),
-        "kind": kind,
-        "authors": page.authors if page else [],
-        "description": entry.summary or (page.description if page else ""),
-        "text": text,
-        "content_hash": content_hash(text),
-        "updated_at": timezone.now(),
-    }
-    attachments = []
-    if page and config.harvest.follow_pdfs:
-        for link, label in page.pdf_links[:3]:
-            attachments.append(_fetch_attachment(fetcher, link, label))
-    with transaction.atomic():
-        if existing:
-            outcome = "updated" if existing.content_hash != values["content_hash"] else "unchanged"
-            for name, value in values.items():
-                setattr(existing, name, value)
-            existing.save()
-            publication = existing
-        else:
-            publication = Publication.objects.create(canonical_url=key, **values)
-            outcome = "new"
-        for attachment in attachments:
-            Attachment.objects.update_or_create(
-                publication=publication, url=attachment["url"], defaults=attachment
-            )
-    return outcome
+@dataclass
+class _SourceState:
+    source: Source
+    report: SourceReport
+    started: float
+    pending: int = 0
+    validators: tuple[str, str] = ("", "")
 
 
-def _entry_changed(existing: Publication, entry: Entry) -> bool:
+class _Run:
+    """One harvest run: a pool for network and CPU, the calling thread for the database."""
+
+    def __init__(self, config: Config, fetcher: Fetcher, on_entry=None, on_discovered=None):
+        self.config = config
+        self.fetcher = fetcher
+        self.on_entry = on_entry
+        self.on_discovered = on_discovered
+        self.workers = max(1, config.harvest.concurrency)
+        self.near: dedup.NearDuplicates | None = None
+        self.stored: dict[str, int] = {}  # canonical URL -> publication id, this run
+
+    def harvest(self, sources: list[Source]) -> list[SourceReport]:
+        states = {
+            source.pk: _SourceState(source, SourceReport(source.name), time.monotonic())
+            for source in sources
+        }
+        self.near = dedup.NearDuplicates.from_database()
+        queue: deque = deque()
+        running: dict[Future, tuple] = {}
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="harvest") as pool:
+            for state in states.values():
+                state.validators = (state.source.etag, state.source.last_modified)
+                adapter = adapter_for(state.source.kind) if state.source.kind in KINDS else None
+                if adapter is None:
+                    self._source_failed(state, f"no adapter for kind {state.source.kind!r}")
+                    continue
+                running[pool.submit(adapter.discover, state.source, self.fetcher)] = (
+                    "discover",
+                    state,
+                )
+            while running:
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in done:
+                    what, state, *rest = running.pop(future)
+                    if what == "discover":
+                        self._discovered(state, future, queue)
+                    else:
+                        self._fetched(state, future, *rest)
+                # Top up: a bounded number of documents in flight keeps memory flat.
+                while queue and len(running) < self.workers * 2:
+                    state, entry, known, validators = queue.popleft()
+                    job = pool.submit(self._fetch_job, state.source, entry, validators)
+                    running[job] = ("fetch", state, entry, known)
+        return [state.report for state in states.values()]
+
+    def _discovered(self, state: _SourceState, future: Future, queue: deque) -> None:
+        try:
+            entries = future.result()
+        except PulseError as exc:
+            self._source_failed(state, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a broken source must not stop the others
+            log.exception("adapter crashed", extra={"source": state.source.name})
+            self._source_failed(state, f"unexpected error: {exc!r}")
+            return
+        planned = 0
+        entries = entries or []
+        if self.on_discovered:
+            self.on_discovered(state.source, len(entries))
+        found = dedup.find_known_many([canonical_url(entry.url) for entry in entries])
+        for entry in entries:
+            known = found.get(canonical_url(entry.url))
+            if known and not entry_changed(known, entry, canonical_url(entry.url)):
+                state.report.unchanged += 1
+                if self.on_entry:
+                    self.on_entry(state.source, entry)
+                continue
+            validators = _validators(entry.url) if known else {}
+            queue.append((state, entry, known, validators))
+            planned += 1
+        state.pending = planned
+        if not planned:
+            self._source_done(state)
+
+    def _fetch_job(self, source: Source, entry: Entry, validators: dict) -> Document:
+        """Runs in the pool: no database here."""
+        adapter = adapter_for(source.kind) if source.kind in KINDS else None
+        if adapter is not None and hasattr(adapter, "enrich"):
+            entry = adapter.enrich(entry, self.fetcher)
+        return fetch_document(
+            entry, self.fetcher, follow_pdfs=self.config.harvest.follow_pdfs, **validators
+        )
+
+    def _fetched(self, state: _SourceState, future: Future, entry: Entry, known) -> None:
+        try:
+            document = future.result()
+            outcome, _ = self.store(state.source, document.entry, known, document)
+            setattr(state.report, outcome, getattr(state.report, outcome) + 1)
+            if document.problem:
+                state.report.errors.append(f"{entry.url}: {document.problem}")
+        except PulseError as exc:
+            state.report.errors.append(f"{entry.url}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            log.exception("storing failed", extra={"source": state.source.name, "url": entry.url})
+            state.report.errors.append(f"{entry.url}: unexpected error: {exc!r}")
+        if self.on_entry:
+            self.on_entry(state.source, entry)
+        state.pending -= 1
+        if state.pending == 0:
+            self._source_done(state)
+
+    def _source_done(self, state: _SourceState) -> None:
+        source = state.source
+        if state.report.errors:
+            # Keep the old validators so the next run sees the entries that failed again.
+            source.etag, source.last_modified = state.validators
+        source.record_success()
+        source.save()
+        state.report.seconds = time.monotonic() - state.started
+
+    def _source_failed(self, state: _SourceState, error: str) -> None:
+        source = state.source
+        source.etag, source.last_modified = state.validators
+        source.record_failure(error)
+        source.save()
+        state.report.errors.append(error)
+        state.report.seconds = time.monotonic() - state.started
+        log.warning("source failed", extra={"source": source.name, "error": error})
+
+    def store(self, source: Source, entry: Entry, known, document: Document):
+        """Save one fetched document: ('new'|'updated'|'unchanged'|'duplicates', publication)."""
+        entry_key = canonical_url(entry.url)
+        final_key = canonical_url(document.url)
+        if document.not_modified:
+            if known:
+                Publication.objects.filter(pk=known.pk).update(entry_stamp=entry.stamp[:100])
+            return "unchanged", known
+        attachment_keys = [canonical_url(a["url"]) for a in document.attachments]
+        with transaction.atomic():
+            publication = known or self._known_now([entry_key, final_key])
+            adopted = None
+            if publication is None and attachment_keys:
+                # Its report PDF was stored first, as a publication of its own: adopt it.
+                adopted = Publication.objects.filter(
+                    canonical_url__in=attachment_keys, kind=Publication.Kind.PDF
+                ).first()
+                publication = adopted
+            if publication is None:
+                twin = dedup.find_same_text(document.content_hash) if document.text else None
+                reason = PublicationAlias.Reason.SAME_TEXT
+                if twin is None and self.near is not None:
+                    match = self.near.match(document.signature)
+                    twin = Publication.objects.filter(pk=match).first() if match else None
+                    reason = PublicationAlias.Reason.MIRROR
+                if twin is not None:
+                    dedup.remember_alias(twin, entry_key, reason)
+                    dedup.remember_alias(twin, final_key, reason)
+                    self.stored[entry_key] = self.stored[final_key] = twin.pk
+                    return "duplicates", twin
+            values = self._values(source, entry, document)
+            if publication is None:
+                publication = Publication.objects.create(canonical_url=entry_key, **values)
+                outcome = "new"
+            else:
+                changed = publication.content_hash != values["content_hash"]
+                outcome = "updated" if changed and not adopted else "unchanged"
+                if adopted:
+                    old_key = publication.canonical_url
+                    values["canonical_url"] = entry_key
+                    outcome = "updated"
+                for name, value in values.items():
+                    if name == "source" and publication.source_id:
+                        continue  # the first source keeps the publication
+                    setattr(publication, name, value)
+                publication.save()
+                if adopted:
+                    dedup.remember_alias(publication, old_key, PublicationAlias.Reason.ATTACHMENT)
+            dedup.remember_alias(publication, final_key, PublicationAlias.Reason.REDIRECT)
+            for attachment, key in zip(document.attachments, attachment_keys, strict=True):
+                Attachment.objects.update_or_create(
+                    publication=publication,
+                    url=attachment["url"],
+                    defaults={**attachment, "canonical_url": key},
+                )
+                dedup.remember_alias(publication, key, PublicationAlias.Reason.ATTACHMENT)
+            _remember_validators(entry.url, document)
+        if self.near is not None and outcome == "new":
+            self.near.add(publication.pk, document.signature)
+        self.stored[entry_key] = self.stored[final_key] = publication.pk
+        return outcome, publication
+
+    def _known_now(self, keys: list[str]):
+        """Known before the run (checked when the entry was planned) or stored during it:
+        two entries of one run may point at the same publication."""
+        for key in keys:
+            if key in self.stored:
+                return Publication.objects.get(pk=self.stored[key])
+        if keys[1] != keys[0]:
+            return dedup.find_known(keys[1:])  # the address it redirected to
+        return None
+
+    def _values(self, source: Source, entry: Entry, document: Document) -> dict:
+        return {
+            "source": source,
+            "url": entry.url,
+            "title": (entry.title or document.title or entry.url)[:1000],
+            "publisher": (source.publisher or entry.publisher or document.publisher)[:300],
+            "published": entry.published or document.published,
+            "kind": document.kind,
+            "document_type": (entry.document_type or document.document_type)[:100],
+            "authors": document.authors,
+            "description": entry.summary or document.description,
+            "text": document.text,
+            "key_text": document.key_text,
+            "content_hash": document.content_hash,
+            "minhash": document.signature,
+            "entry_stamp": entry.stamp[:100],
+            "extraction_status": document.status,
+            "extraction_error": document.problem,
+            "updated_at": timezone.now(),
+        }
+
+
+def entry_changed(existing: Publication, entry: Entry, entry_key: str) -> bool:
+    """Worth fetching again? Only when the source says it changed (a newer date, another
+    lastmod or updated stamp), and never for a mirror's address of a known publication."""
+    if existing.canonical_url != entry_key:
+        return False
+    if entry.stamp:
+        return entry.stamp != existing.entry_stamp
     return bool(entry.published and existing.published and entry.published > existing.published)
 
 
-def _fetch_attachment(fetcher: Fetcher, url: str, label: str) -> dict:
-    values = {"url": url, "title": label[:1000], "media_type": "application/pdf"}
-    try:
-        response = fetcher.get(url)
-    except FetchError as exc:
-        status = Attachment.Status.TOO_LARGE if "limit" in str(exc) else Attachment.Status.ERROR
-        return {**values, "status": status, "error": str(exc), "text": "", "pages": 0}
-    pdf = extract_pdf(response.body)
-    return {
-        **values,
-        "status": pdf.status,
-        "error": pdf.error,
-        "text": pdf.text,
-        "pages": len(pdf.pages),
-        "title": (label or pdf.title)[:1000],
-    }
+def _validators(url: str | None) -> dict:
+    if not url:
+        return {}
+    cached = FetchCache.objects.filter(url_hash=FetchCache.key(url)).first()
+    return {"etag": cached.etag, "last_modified": cached.last_modified} if cached else {}
+
+
+def _remember_validators(url: str, document: Document) -> None:
+    if not (document.etag or document.last_modified):
+        return
+    FetchCache.objects.update_or_create(
+        url_hash=FetchCache.key(url),
+        defaults={
+            "url": url,
+            "etag": document.etag[:500],
+            "last_modified": document.last_modified[:100],
+            "fetched_at": timezone.now(),
+        },
+    )

@@ -12,18 +12,8 @@ def harvest_task(only: str | None = None) -> dict:
     from policypulse.harvest.services import harvest
 
     reports = harvest(settings.PULSE, only=only)
-    return {r.source: {"new": r.new, "updated": r.updated, "errors": len(r.errors)} for r in reports}
-
-
-@task()
-def triage_task() -> dict:
-    from policypulse.triage.services import triage
-
-    return triage(settings.PULSE)
-
-
-@task()
-def summarize_task(force: bool = False) -> int:
-    from policypulse.summaries.services import summarize
-
-    return summarize(settings.PULSE, force=force)
+    return {
+        r.source: {"new": r.new, "updated": r.updated, "unchanged": r.unchanged,
+                   "duplicates": r.duplicates, "errors": len(r.errors)}
+        for r in reports
+    }  # fmt: skip

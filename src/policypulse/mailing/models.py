@@ -1,5 +1,18 @@
+import hashlib
+import secrets
+
 from django.db import models
 from django.utils import timezone
+
+
+def new_key() -> str:
+    """A random public identifier: what signed links carry instead of an address."""
+    return secrets.token_urlsafe(16)
+
+
+def email_hash(email: str) -> str:
+    """How a suppressed address is kept: the SHA-256 of its lower-cased form."""
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
 
 
 class Subscriber(models.Model):
@@ -13,6 +26,9 @@ class Subscriber(models.Model):
         BOUNCED = "bounced", "Bounced"
 
     email = models.EmailField(max_length=320, unique=True, help_text="Stored lower-cased")
+    key = models.CharField(
+        max_length=32, unique=True, default=new_key, help_text="Random id carried by signed links"
+    )
     name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     sectors = models.JSONField(default=list, blank=True, help_text="Sector keys; empty means all")
@@ -37,6 +53,19 @@ class Subscriber(models.Model):
         super().save(*args, **kwargs)
 
 
+class SubscriberEvent(models.Model):
+    """The audit trail of one subscriber: consent, confirmation, preference changes, bounces.
+    Erasure deletes it with the subscriber."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
 class Suppression(models.Model):
     """An address that must never be mailed or re-imported; only its hash is kept."""
 
@@ -54,6 +83,7 @@ class Delivery(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
+        UNKNOWN = "unknown", "Interrupted in flight: not resent"
 
     edition = models.ForeignKey(
         "editions.Edition", on_delete=models.CASCADE, related_name="deliveries"
@@ -65,6 +95,10 @@ class Delivery(models.Model):
     message_id = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     reply = models.TextField(blank=True, help_text="The server's last reply")
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="After a temporary refusal: not before this"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

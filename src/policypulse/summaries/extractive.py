@@ -1,40 +1,519 @@
-"""The offline default: a house-style opening, then the publication's key findings."""
+"""The offline default: a house-style opening, then the publication's key findings.
+
+Editors write "This evaluation by the Department for Education looks at ...", then two to four
+findings with their figures. So the opening is built from the metadata (or from the source's
+own "This report provides ..." sentence, re-attributed), and the findings are the source's
+sentences that score best as findings: in a key-findings or summary section, bullets, finding
+verbs ("found", "suggests", "recommends"), figures. Sentences are lightly compressed (asides,
+citations and footnote markers dropped), redundant ones skipped, acronyms spelled out once,
+and the result trimmed to the word budget at a sentence boundary. Nothing is invented: every
+word after the opening comes from the source, and the opening only from its metadata.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from policypulse.summaries.backends import Backend, Document, Options, register
-from policypulse.summaries.text import split_sentences, word_count
+from policypulse.summaries.guard import DEFAULT_OPINION_WORDS, FIRST_PERSON, figures
+from policypulse.summaries.text import Candidate, acronyms, candidates, readable, word_count
 
 FINDING_CUES = re.compile(
-    r"\b(found|finds|shows?|suggests?|recommends?|highlights?|reports?|concludes?|"
-    r"increase|decrease|rise|fell|rose|per cent|%|majority|half|third|quarter)\b",
+    r"\b(found|finds|find|showed|shows?|suggests?|suggested|recommends?|recommended|"
+    r"recommendations?|highlights?|concludes?|concluded|identified|reports? that|"
+    r"increased?|decreased?|increases|decreases|rise|rises|rose|fell|fall|falls|fallen|"
+    r"risen|lower|higher|improved|declined?|per cent|percentage|majority|half|third|"
+    r"quarter|proportion|most|fewer|more than|less than|significant(?:ly)?|evidence|"
+    r"impact|effective|outcomes?|should|need(?:s|ed)? to|must|rated|judged|estimate[sd]?)\b",
     re.I,
+)
+_SKIP = re.compile(
+    r"\b(thank|grateful|gratitude|acknowledg|would like to|feedback on|please|click|"
+    r"subscribe|follow us|\byou\b|\byour\b|invaluable|contents?\b|this page|this website|user feedback|privacy)",
+    re.I,
+)
+_DEPENDENT = re.compile(
+    r"^(?:This|That|These|It|They|Such|This figure|This number)\s+(?:is|was|were|are|"
+    r"represents?|shows?|means|compares|reflects|has|had|includes?|excludes?)\b"
+)
+_CONNECTIVE = re.compile(
+    r"^(?:However|Further to this|In addition|Additionally|Furthermore|Moreover|Overall|"
+    r"Specifically|Importantly|Meanwhile|Similarly|Indeed|Therefore|Consequently|As a result|"
+    r"As a consequence|In particular|Finally|Also|Again|Nevertheless),\s+"
+)
+_ASIDE = re.compile(
+    r"\s*\((?:for example|e\.g\.|i\.e\.|see|the Department|the Committee|hereafter)[^()]*\)"
+    r"|\s*\([A-Z][\w’'&.-]+(?:\s+(?:and|&)\s+[A-Z][\w’'-]+|\s+(?:and|et)\s+(?:others|al\.?))?,?"
+    r"\s+(?:19|20)\d\d[a-z]?(?:;[^()]*)?\)",
+)
+_SELF_DESCRIPTION = re.compile(
+    r"^(?:This|The)\s+(?:final\s+|interim\s+|annual\s+|latest\s+)?(?:report|publication|"
+    r"release|study|evaluation|inspection|review|briefing|document|research|paper|survey|"
+    r"bulletin|strand|analysis|brief|guide|guidance|strategy|statistical release)\s+"
+    r"(?:provides|presents|sets out|examines|examined|looks at|reports|covers|summarises|"
+    r"details|explores|describes|assesses|assessed|considers|addresses|focuses|gives|"
+    r"contains|brings together|draws on|is based|investigates|investigated|evaluates|"
+    r"analyses|outlines|highlights|shows|finds|found)\b",
+    re.I,
+)
+_KINDS = (
+    ("evaluation", r"\bevaluat"),
+    ("inspection", r"\binspection\b(?!\s+outcomes)"),
+    ("annual report", r"\bannual report\b"),
+    ("case study", r"\bcase stud"),
+    ("briefing paper", r"\bbriefing paper\b"),
+    ("research brief", r"\bresearch brief\b"),
+    ("survey", r"\bsurvey\b"),
+    ("review", r"\breview\b"),
+    ("guidance", r"\bguidance\b"),
+    ("strategy", r"\bstrategy\b"),
+)
+_ORG_KEYWORDS = re.compile(
+    r"\b(Department|Ministry|Office|Council|Commission|Committee|Agency|Foundation|Institute|"
+    r"Association|Library|Authority|College|Trust|Centre|Group|Society|Partnership|Board|"
+    r"Service|Government|Federation|Alliance|Unit)\b"
+)
+_PLACES = {"England", "Wales", "Scotland", "Ireland", "Northern", "UK", "Britain", "Great",
+           "London", "English", "British"}  # fmt: skip
+_SMALL_WORDS = {"of", "and", "for", "the", "to", "in", "on", "at", "with", "a", "an", "or", "by"}
+_DATE = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Spring|Summer|Autumn|Winter)\s+(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d(?:[-–/]\d{2,4})?\b",
+    re.I,
+)
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "for",
+        "by",
+        "with",
+        "at",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "there",
+        "which",
+        "who",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+        "but",
+        "than",
+        "more",
+        "most",
+        "into",
+        "over",
+        "per",
+        "cent",
+        "also",
+        "all",
+        "any",
+        "each",
+    ]
 )
 
 
-def _opening(document: Document) -> str:
-    what = "briefing" if document.type == "briefing" else "report"
-    by = f" by {document.publisher}" if document.publisher else ""
-    return f"This {what}{by} looks at {_topic(document.title)}."
+@dataclass
+class Extract:
+    """What the backend produced, with the notes the guard should carry to the editor."""
+
+    text: str
+    notes: list[str] = field(default_factory=list)
 
 
-def _topic(title: str) -> str:
-    title = title.strip().rstrip(".")
+def publisher_name(publisher: str) -> str:
+    """'Department for Education (mirror: vdocuments.us)' -> 'Department for Education'."""
+    return re.sub(r"\s*\([^()]*\)", "", publisher).strip(" .,;")
+
+
+def with_article(name: str) -> str:
+    """'the Department for Education', 'Ofsted', 'HM Inspectorate of Prisons', 'NHS Digital'."""
+    if not name or name.lower().startswith("the ") or name.split()[0].isupper():
+        return name
+    if _ORG_KEYWORDS.search(name) and len(name.split()) > 1:
+        return "the " + name
+    return name
+
+
+def kind_of(title: str, text_start: str, type_: str) -> str:
+    """What the publication is, in the words an editor would use."""
+    for kind, pattern in _KINDS:
+        if re.search(pattern, title, re.I):
+            return kind
+    if re.search(r"\bevaluation\b", text_start, re.I):
+        return "evaluation"
+    if type_ == "briefing" and re.search(r"\bbriefing\b", title, re.I):
+        return "briefing"
+    return "report"
+
+
+def topic(title: str) -> str:
+    """The title as the object of 'looks at': kind words and bracketed notes removed."""
+    title = re.sub(r"\s*\([^()]*\)\s*$", "", title.strip()).strip(" .")
+    title = re.sub(
+        r"^(?:an?\s+)?(?:evaluation|review|inspection|process evaluation)\s+of\s+(?:the\s+)?",
+        "", title, flags=re.I,
+    )  # fmt: skip
+    for _ in range(3):  # "X Evaluation - Final Report" sheds both
+        title = re.sub(
+            r"[\s:–-]+(?:final|interim)?\s*(?:evaluation|research brief|summary|key findings|"
+            r"report summary|final report|evaluation report|report)\s*$",
+            "", title, flags=re.I,
+        ).strip(" :–-")  # fmt: skip
+    title = re.sub(r"\s+(?:[–-]\s+)?(?:final|interim)\s*$", "", title, flags=re.I).strip(" :–-")
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z][\w’'-]*", title)
+        if w.lower() not in _SMALL_WORDS and w not in _PLACES
+    ]
+    title_case = len(words) > 1 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+    if title_case:
+        return title if title.lower().startswith(("the ", "a ", "an ")) else "the " + title
+    tokens = title.split()
+    proper_name = len(tokens) > 1 and tokens[1][:1].isupper()  # "Return Home Well programme"
+    if len(words) > 1 and not words[0][1:2].isupper() and title[:1].isupper() and not proper_name:
+        title = title[0].lower() + title[1:]
+    return title
+
+
+def opening(document: Document, found: list[Candidate]) -> tuple[str, int | None]:
+    """The first sentence and, if it was the source's own self-description, its position."""
+    publisher = with_article(publisher_name(document.publisher))
+    start = " ".join(c.text for c in found[:4])
+    kind = kind_of(document.title, start, document.type)
+    by = f" by {publisher}" if publisher else ""
+    for candidate in found[:6]:
+        sentence = candidate.text
+        match = _SELF_DESCRIPTION.match(sentence)
+        if match and word_count(sentence) <= 45 and not FIRST_PERSON.search(sentence):
+            rest = sentence[match.group(0).rfind(" ") :].strip()
+            return _sentence(f"This {kind}{by} {rest}"), candidate.position
+    subject = topic(document.title)
+    return _sentence(f"This {kind}{by} looks at {subject}"), None
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text.rstrip(":;,…").rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def compress(sentence: str) -> str:
+    """Light compression: asides, citations and leading connectives go; the claim stays."""
+    sentence = _ASIDE.sub("", sentence)
+    sentence = _CONNECTIVE.sub("", sentence)
+    sentence = re.sub(r"^(?:Our|The)\s+(study|report|research|evaluation|analysis)\b",
+                      r"The \1", sentence)  # fmt: skip
+    sentence = sentence.replace("…", ".").rstrip()
+    if sentence and sentence[0].islower():
+        sentence = sentence[0].upper() + sentence[1:]
+    return _sentence(sentence)
+
+
+@lru_cache(maxsize=1024)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS)
+
+
+_TRAILING_CLAUSE = re.compile(
+    r",\s+(?:where|which|while|although|though|whereas)\b[^,]*$|"
+    r"\s+(?:and|but|while)\s*,[^.]*$"
+)
+
+
+@lru_cache(maxsize=32)
+def opinion_pattern(opinion_words: tuple[str, ...]) -> re.Pattern | None:
+    """One compiled pattern for the configured opinion words."""
+    if not opinion_words:
+        return None
+    words = "|".join(re.escape(word) for word in opinion_words)
+    return re.compile(rf"\b(?:{words})\b", re.I)
+
+
+def _has_opinion(text: str, opinion_words: tuple[str, ...]) -> bool:
+    pattern = opinion_pattern(tuple(opinion_words))
+    return bool(pattern and pattern.search(text))
+
+
+def drop_first_person_clause(sentence: str, opinion_words: tuple[str, ...]) -> str:
+    """'... digital services, where we saw some impressive work.' -> '... digital services.'
+    A sentence whose first person or opinion sits only in a trailing clause keeps its claim."""
+
+    def offending(text: str) -> bool:
+        return bool(FIRST_PERSON.search(text)) or _has_opinion(text, opinion_words)
+
+    if not offending(sentence):
+        return sentence
+    body = sentence.rstrip(".")
+    for _ in range(3):
+        match = _TRAILING_CLAUSE.search(body)
+        if match is None:
+            return sentence
+        body = body[: match.start()].rstrip(" ,")
+        body = re.sub(r"\s+(?:and|but|or|while|with)$", "", body)
+        if not offending(body):
+            return body + "." if word_count(body) >= 8 else sentence
+    return sentence
+
+
+def score(
+    candidate: Candidate, opinion_words: tuple[str, ...], first_person: bool = False
+) -> float | None:
+    """How much a sentence reads as a key finding; None if it cannot appear at all."""
+    text = drop_first_person_clause(candidate.text, opinion_words)
+    rewritten = re.sub(r"^Our\s+(?=(?:study|report|research|evaluation|analysis)\b)", "", text)
+    if (FIRST_PERSON.search(rewritten) and not first_person) or text.endswith("?"):
+        return None
+    if _has_opinion(text, opinion_words):
+        return None
+    if _SKIP.search(text) or re.search(r"“|\"", text):
+        return None
+    words = word_count(text)
+    value = 1.0 / (1 + 0.08 * candidate.position)
+    value += 1.0 * candidate.in_key_section + 0.3 * candidate.bullet
+    value += 0.7 * min(3, len(_figure_values(text)))
+    if candidate.bullet and text[:1].islower() and not _figure_values(text):
+        value -= 1.0  # a list item continuing a sentence, not a finding
+    value += 0.5 * min(3, len(FINDING_CUES.findall(text)))
+    if words < 8 or words > 50:
+        value -= 1.5
+    if text.endswith((":", "…")):
+        value -= 2.0
+    return value
+
+
+def _redundant(text: str, chosen: list[str]) -> bool:
+    """Mostly the same words as a chosen sentence, or only figures already given."""
+    words = _content_words(text)
+    if not words:
+        return True
+    for other in chosen:
+        if len(words & _content_words(other)) / len(words) > 0.6:
+            return True
+    mine = _figure_values(text)
+    if len(mine) > 1:
+        given = set().union(*(_figure_values(other) for other in chosen)) if chosen else set()
+        return mine <= given
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _figure_values(text: str) -> frozenset[float]:
+    """The values of a sentence's figures, dates left out. Cached per extract() call (the
+    cache is cleared at its start), since scoring and de-duplication ask many times."""
+    return frozenset(f.value for f in figures(_DATE.sub(" ", text)))
+
+
+def _repeats_title(text: str, title: str) -> bool:
+    title_words = _content_words(title)
     return (
-        title[0].lower() + title[1:] if title[:2].istitle() and not title[:2].isupper() else title
+        len(title_words) >= 3
+        and len(title_words & _content_words(text)) >= 0.8 * len(title_words)
+        and not FINDING_CUES.search(text)
     )
 
 
-def score_sentence(sentence: str, position: int) -> float:
-    score = 1.0 / (1 + position * 0.15)
-    score += 0.6 * len(FINDING_CUES.findall(sentence))
-    score += 0.5 * bool(re.search(r"\d", sentence))
-    words = word_count(sentence)
-    if words < 6 or words > 45:
-        score -= 1.5
-    return score
+def select(
+    found: list[Candidate],
+    budget: int,
+    target: int,
+    skip_position: int | None,
+    opinion_words: tuple[str, ...],
+    chosen: dict[int, str] | None = None,
+    quote_first_person: bool = False,
+) -> dict[int, str]:
+    """The best findings that fit the budget: {position: compressed sentence}.
+
+    With `quote_first_person` (the fallback for thin sources), a sentence in the publication's
+    own voice ("Our aim is ...") may appear as a quotation, attributed, never reworded."""
+    chosen = dict(chosen or {})
+    scored = []
+    for candidate in found:
+        if candidate.position == skip_position or candidate.position in chosen:
+            continue
+        value = score(candidate, opinion_words)
+        if value is None and quote_first_person and _quotable(candidate.text, opinion_words):
+            value = score(candidate, opinion_words, first_person=True)
+            value = None if value is None else value - 1.0
+        if value is not None:
+            scored.append((value, candidate))
+    scored.sort(key=lambda pair: -pair[0])
+    used = sum(word_count(text) for text in chosen.values())
+    for _, candidate in scored:
+        text = compress(drop_first_person_clause(candidate.text, opinion_words))
+        if FIRST_PERSON.search(text):
+            verb = "adds" if any("states: “" in t for t in chosen.values()) else "states"
+            text = f"It {verb}: “{candidate.text.rstrip()}”"
+        count = word_count(text)
+        if used + count > budget or _redundant(text, list(chosen.values())):
+            continue
+        if _DEPENDENT.match(candidate.text) and candidate.position - 1 not in chosen:
+            continue
+        chosen[candidate.position] = text
+        used += count
+        if used >= target:
+            break
+    return chosen
+
+
+def _quotable(text: str, opinion_words: tuple[str, ...]) -> bool:
+    """A first-person sentence that can stand as a quotation: no quotes or opinion inside."""
+    if re.search(r"[“”\"]", text) or _SKIP.search(text) or text.endswith("?"):
+        return False
+    return not _has_opinion(text, opinion_words)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_CHEAP_CUES = ("found", "find", "recommend", "suggest", "show", "highlight", "conclude",
+               "increase", "decrease", "rise", "rose", "fell", "fall", "per cent", "%")  # fmt: skip
+
+
+def shortlist(found: list[Candidate], title: str, size: int = 30) -> list[Candidate]:
+    """The opening sentences and the best `size` by a cheap score (position, section, digits,
+    finding words), then the full checks (boilerplate, title repeats) on those only."""
+
+    def cheap(candidate: Candidate) -> float:
+        text = candidate.text
+        lowered = text.lower()
+        cues = sum(1 for stem in _CHEAP_CUES if stem in lowered)
+        return (1.0 / (1 + 0.08 * candidate.position) + candidate.in_key_section
+                + 0.3 * candidate.bullet + 0.7 * min(3, len(_DIGIT_RUN.findall(text)))
+                + 0.5 * min(3, cues))  # fmt: skip
+
+    best = sorted(found[8:], key=cheap, reverse=True)[:size]
+    keep = {c.position for c in found[:8]} | {c.position for c in best}
+    for candidate in best:  # a dependent sentence needs the one before it
+        keep.add(candidate.position - 1)
+    return [
+        c for c in found
+        if c.position in keep and readable(c.text, c.bullet) and not _repeats_title(c.text, title)
+    ]  # fmt: skip
+
+
+def _lead_in(sentence: str, kind: str) -> str:
+    """'There were 354,000 ...' -> 'It reports that there were 354,000 ...' (house voice)."""
+    first = sentence.split()[0]
+    if not (FINDING_CUES.search(sentence) or _figure_values(sentence)):
+        return sentence
+    if first in {"There", "The", "In", "Over", "Around", "Almost", "More", "Most", "Some",
+                 "Local", "A", "An", "All", "Nearly", "Just", "Only", "Many", "Between"}:  # fmt: skip
+        verb = "found" if kind in {"evaluation", "inspection", "review", "survey"} else "reports"
+        return f"It {verb} that {sentence[0].lower()}{sentence[1:]}"
+    return sentence
+
+
+def spell_out_acronyms(summary: str, definitions: dict[str, str]) -> str:
+    """The first use of a defined acronym carries its long form; later uses do not."""
+    for acronym, long_form in definitions.items():
+        if acronym not in summary:
+            continue
+        pattern = re.compile(rf"(?:{re.escape(long_form)}\s*)?\({re.escape(acronym)}\)", re.I)
+        bare = re.compile(rf"(?<![\w(]){re.escape(acronym)}(?![\w)])")
+        long_then_short = list(pattern.finditer(summary))
+        first_bare = bare.search(summary)
+        if not long_then_short and not first_bare:
+            continue
+        if long_then_short:
+            keep = long_then_short[0]
+            if first_bare and first_bare.start() < keep.start():
+                summary = summary[: keep.start()] + acronym + summary[keep.end() :]
+                summary = _expand_at(summary, bare.search(summary), long_form, acronym)
+            else:
+                head, tail = summary[: keep.end()], summary[keep.end() :]
+                summary = head + pattern.sub(acronym, tail)
+        elif first_bare:
+            summary = _expand_at(summary, first_bare, long_form, acronym)
+    return summary
+
+
+def _expand_at(summary: str, match: re.Match | None, long_form: str, acronym: str) -> str:
+    if match is None:
+        return summary
+    return summary[: match.start()] + f"{long_form} ({acronym})" + summary[match.end() :]
+
+
+def extract(document: Document, options: Options) -> Extract:
+    """The summary and notes for the editor (e.g. a source too short to reach min_words)."""
+    _figure_values.cache_clear()
+    _content_words.cache_clear()
+    text = _head(document.text, options.scan_chars)
+    found = shortlist(candidates(text, check=False), document.title)
+    first, skip = opening(document, found)
+    kind = kind_of(document.title, " ".join(c.text for c in found[:4]), document.type)
+    opinion = tuple(options.opinion_words or DEFAULT_OPINION_WORDS)
+    budget = options.max_words - word_count(first) - 8  # room for acronyms and a lead-in
+    target = max(options.min_words, options.target_words) - word_count(first)
+    chosen = select(found, budget, target, skip, opinion)
+    if word_count(first) + sum(word_count(t) for t in chosen.values()) < options.min_words:
+        chosen = select(found, budget, target, skip, opinion, chosen, quote_first_person=True)
+    body = [chosen[position] for position in sorted(chosen)]
+    if body:
+        body[0] = _lead_in(body[0], kind)
+    summary = spell_out_acronyms(" ".join([first, *body]), acronyms(text))
+    summary = _trim(summary, options.max_words)
+    notes = []
+    if word_count(summary) < options.min_words:
+        notes.append(f"the source offers too little usable text to reach {options.min_words} words")
+    return Extract(summary, notes)
+
+
+def _head(text: str, limit: int) -> str:
+    """The first `limit` characters, cut at a paragraph or line break: a publication's summary
+    and key findings come first, and reading ten pages would cost more than it finds."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit)
+    return text[: cut if cut > limit // 2 else limit]
+
+
+def _trim(summary: str, max_words: int) -> str:
+    """Drop whole sentences from the end until the summary fits."""
+    from policypulse.summaries.text import split_sentences
+
+    sentences = split_sentences(summary)
+    while len(sentences) > 1 and word_count(" ".join(sentences)) > max_words:
+        sentences.pop()
+    return " ".join(sentences)
+
+
+def lead(text: str, max_words: int) -> str:
+    """The lead baseline: the text's first sentences up to the word budget."""
+    from policypulse.summaries.text import split_sentences
+
+    chosen: list[str] = []
+    for sentence in split_sentences(text):
+        if chosen and word_count(" ".join([*chosen, sentence])) > max_words:
+            break
+        chosen.append(sentence)
+    result = " ".join(chosen)
+    if word_count(result) > max_words:
+        result = " ".join(result.split()[:max_words])
+    return result
 
 
 @register
@@ -42,23 +521,4 @@ class Extractive(Backend):
     name = "extractive"
 
     def summarize(self, document: Document, options: Options) -> str:
-        opening = _opening(document)
-        sentences = [
-            s for s in split_sentences(document.text) if not s.lower().startswith(("contents", "©"))
-        ]
-        ranked = sorted(
-            range(len(sentences)), key=lambda i: score_sentence(sentences[i], i), reverse=True
-        )
-        chosen, words = [], word_count(opening)
-        for index in ranked:
-            sentence = sentences[index].lstrip("•-*·● ").strip()
-            count = word_count(sentence)
-            if words + count > options.max_words:
-                continue
-            chosen.append(index)
-            words += count
-            if words >= (options.min_words + options.max_words) // 2:
-                break
-        body = " ".join(sentences[i].lstrip("•-*·● ").strip() for i in sorted(chosen))
-        body = " ".join(s if s.endswith((".", "!", "?")) else s + "." for s in [body] if s)
-        return f"{opening} {body}".strip()
+        return extract(document, options).text

@@ -14,6 +14,10 @@ class Summary(models.Model):
         default=list, blank=True, help_text="Guard failures: [{rule, span, message}]"
     )
     passed = models.BooleanField(default=True)
+    rejected = models.JSONField(
+        default=list, blank=True,
+        help_text="Drafts the guard refused before this text: [{backend, text, checks}]",
+    )  # fmt: skip
     edited_by_editor = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -23,3 +27,32 @@ class Summary(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class LlmUsage(models.Model):
+    """One summary's calls to a language model: tokens and cost, counted per edition month."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "First draft passed the guard"
+        REVISED = "revised", "Second draft passed the guard"
+        FALLBACK = "fallback", "Replaced by the extractive summary"
+        ERROR = "error", "The model could not be reached"
+
+    publication = models.ForeignKey(
+        "catalogue.Publication", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="llm_usage",
+    )  # fmt: skip
+    edition_month = models.CharField(max_length=7, db_index=True, help_text="YYYY-MM")
+    model = models.CharField(max_length=200)
+    calls = models.PositiveIntegerField(default=0)
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    cost = models.DecimalField(max_digits=12, decimal_places=6, default=0)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.edition_month} {self.model}: {self.input_tokens}+{self.output_tokens}"

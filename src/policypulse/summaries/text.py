@@ -1,11 +1,88 @@
-"""Sentence splitting and word counting shared by the summariser and the guard."""
+"""Reading a publication's text: boilerplate removal, sections, sentences, acronyms.
+
+Pure functions over strings, shared by the extractive backend, the guard and the evaluation.
+Harvested text arrives in two shapes: cleaned main content (headings on their own lines,
+bullets as `•`) and raw page text with navigation, cookie banners, mirror-site chrome, PDF page
+furniture and contents lists. Both go through `candidates()`, which keeps what reads as the
+publication's own prose and tags each sentence with where it came from.
+"""
+
+from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-_ABBREVIATIONS = (
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\be\.g)(?<!\bi\.e)(?<!\bNo)(?<!\bvs)(?<!\bSt)"
+_BOUNDARY_CANDIDATE = re.compile(r"[.!?…][\"'’”)]?\s+(?=[A-Z0-9“\"‘(£])")
+_ABBREVIATIONS = {"mr", "mrs", "dr", "ms", "e.g", "i.e", "no", "vs", "st", "cf", "etc"}
+
+
+def _split_at_boundaries(block: str) -> list[str]:
+    """Sentences of one block; a full stop after a common abbreviation is not a boundary.
+    (One scan for boundary candidates, then a look at the word before: much faster than
+    lookbehinds at every space on long documents.)"""
+    parts, start = [], 0
+    for match in _BOUNDARY_CANDIDATE.finditer(block):
+        if block[match.start()] == ".":
+            word = block[max(0, match.start() - 4) : match.start()].rsplit(None, 1)[-1:]
+            if word and word[0].lower().lstrip("(") in _ABBREVIATIONS:
+                continue
+        end = match.start() + len(match.group(0).rstrip())
+        parts.append(block[start:end])
+        start = match.end()
+    parts.append(block[start:])
+    return parts
+
+
+BULLET = re.compile(r"^\s*(?:[•\-*·●▪◦–]+|\(?[a-z0-9]{1,2}[.)])\s+")
+_WORD = re.compile(r"\b[\w’'£%.-]+\b")
+
+KEY_HEADING = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:key|main|headline|summary of)?\s*"
+    r"(?:findings|points|messages|implications|conclusions?|recommendations|summary|"
+    r"executive summary|headlines|at a glance|overview|what we found|results|key facts)\b",
+    re.I,
 )
-_BOUNDARY = re.compile(_ABBREVIATIONS + r"(?<=[.!?])[\"'’”)]?\s+(?=[A-Z0-9“\"‘(£])")
+_BOILERPLATE_PHRASES = (
+    "cookie", "javascript", "skip to content", "skip to main content", "copied!",
+    "report this document", "report this page", "print this page", "back to top",
+    "is this page useful", "last updated", "release date", "next release", "e-mail", "email",
+    "[email", "©", "copyright", "open government licen", "licensed under", "licenced under",
+    "isbn", "this is not the latest release", "view latest release", "all rights reserved",
+    "request an accessible format", "바카라", "semantic scholar", "published:",
+    "date of next publication", "presented to parliament", "ordered by the house of",
+    "typographical arrangement", "briefing paper number", "press office", "public enquiries",
+    "http://", "https://", "www.", "telephone:", "tel:", " ... ", ".htm", ".pdf",
+)  # fmt: skip
+_BOILERPLATE = re.compile(
+    r"\b(?:sign (?:in|up)|log in|menu|search|share (?:this|on)|downloads?|uploaded|upload|"
+    r"post on|research report \d|page \d+ of \d+|size report)\b|@\w|[\uac00-\ud7af]|"
+    r"^(?:applies to |(?:first )?published:? \d|updated:? \d|contact\b|academic year)|"
+    r"^(?:research and analysis|official statistics|guidance|policy paper|news story|"
+    r"press release|independent report|statistics|n/a|protected)$"
+)
+_DIGIT_TOKEN = re.compile(r"(?<!\S)[\d.,%()£-]+(?!\S)")
+_TOC_ENTRY = re.compile(
+    r"(?:\.{3,}|…)\s*\d+\s*$|^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.!?]{2,80}\s\d{1,3}$"
+)
+_NUMBER_RUN = re.compile(r"(?:(?<!\S)[\d.,]+%?\s+){5,}")
+_GLUED_FOOTNOTE = re.compile(r"(?<=[a-z)”\"])\d{1,2}(?=[\s.,;:]|$)")
+_TABLE_ROW = re.compile(r"^([^|]{3,200})\|([^|]{3,400})\|?\s*$")
+_CONTENTS = re.compile(r"^(?:table of )?contents\b|^list of (?:figures|tables)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of the source, with where it sits."""
+
+    text: str
+    position: int  # order in the document
+    in_key_section: bool
+    bullet: bool
+    heading: str
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -13,9 +90,175 @@ def split_sentences(text: str) -> list[str]:
     for block in re.split(r"\n\s*\n|\n(?=\s*[•\-*·●]\s)", text):
         block = " ".join(block.split())
         if block:
-            sentences.extend(part.strip() for part in _BOUNDARY.split(block) if part.strip())
+            sentences.extend(part.strip() for part in _split_at_boundaries(block) if part.strip())
     return sentences
 
 
-def word_count(text: str) -> int:
-    return len(re.findall(r"\b[\w’'£%.-]+\b", text))
+def strip_footnote_markers(text: str) -> str:
+    """'NHS Digital1 today' -> 'NHS Digital today'; leaves 'COVID-19' and '2016-17' alone."""
+    return _GLUED_FOOTNOTE.sub("", text)
+
+
+def is_boilerplate(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return True
+    lowered = stripped.lower()
+    for phrase in _BOILERPLATE_PHRASES:
+        if phrase in lowered:
+            return True
+    if _BOILERPLATE.search(lowered) or _CONTENTS.match(stripped):
+        return True
+    tokens = stripped.count(" ") + 1
+    if tokens <= 16 and _TOC_ENTRY.search(stripped) and word_count(stripped) <= 14:
+        return True
+    return tokens >= 3 and len(_DIGIT_TOKEN.findall(stripped)) / tokens > 0.5
+
+
+def is_heading(line: str) -> bool:
+    """A short line without closing punctuation: a heading in cleaned and raw text alike."""
+    stripped = line.strip()
+    if not stripped or BULLET.match(stripped) or stripped.endswith((".", ";", ",", ":", "…")):
+        return KEY_HEADING.match(stripped) is not None and word_count(stripped) <= 6
+    return word_count(stripped) <= 10 and stripped[0].isupper() or bool(KEY_HEADING.match(stripped))
+
+
+def _lines(text: str) -> list[str]:
+    """Lines of prose; a contents list is skipped until the next heading that is not in it."""
+    lines, in_contents = [], False
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if _CONTENTS.match(line):
+            in_contents = True
+            continue
+        if in_contents:
+            if _TOC_ENTRY.search(line):
+                continue
+            if word_count(line) <= 3 and not line.endswith(".") and not KEY_HEADING.match(line):
+                continue
+            in_contents = False
+        lines.append(line)
+    return lines
+
+
+def candidates(text: str, *, check: bool = True) -> list[Candidate]:
+    """The source's sentences worth considering, boilerplate and furniture removed.
+    With `check=False` the per-sentence boilerplate test is left to the caller (`readable`),
+    who runs it on the few sentences it shortlists: long reports stay fast."""
+    found: list[Candidate] = []
+    heading, key = "", False
+    position = 0
+    paragraph: list[str] = []
+
+    def flush(is_bullet: bool = False) -> None:
+        nonlocal position
+        block = " ".join(paragraph)
+        paragraph.clear()
+        for sentence in _split_glued(_split_at_boundaries(block)):
+            sentence = clean_sentence(sentence)
+            if readable(sentence, is_bullet) if check else sentence.count(" ") >= 5:
+                found.append(Candidate(sentence, position, key, is_bullet, heading))
+                position += 1
+
+    lines = _lines(text)
+    if lines and not re.search(r"[.!?…\"”’)]$", lines[-1]):  # the excerpt stops mid-sentence
+        last = lines[-1]
+        cut = max(last.rfind(". "), last.rfind("? "), last.rfind("! "))
+        lines[-1] = last[: cut + 1] if cut > 0 else ""
+    for line in lines:
+        if not line:
+            continue
+        if (row := _TABLE_ROW.match(line)) is not None:
+            line = f"• {row.group(1).strip()}: {row.group(2).strip()}"
+        key_heading = KEY_HEADING.match(line) is not None and word_count(line) <= 6
+        numbered_heading = bool(re.match(r"^\d+(?:\.\d+)*\.?\s+[A-Z]", line)) and (
+            word_count(line) <= 7 and not line.endswith((".", ":", ";", ","))
+        )
+        if key_heading or numbered_heading or (is_heading(line) and not BULLET.match(line)):
+            flush()
+            if not is_boilerplate(line):
+                heading = line.rstrip(":")
+                key = bool(KEY_HEADING.match(heading))
+            continue
+        if BULLET.match(line):
+            flush()
+            paragraph.append(BULLET.sub("", line))
+            flush(is_bullet=True)
+            continue
+        if is_boilerplate(line) and word_count(line) < 25:
+            continue
+        paragraph.append(line)
+        if line.endswith((".", "!", "?", "…", ":")):
+            flush()
+    flush()
+    return found
+
+
+_GLUED_START = re.compile(
+    r"\s(?=(?:This|The)\s+(?:statistical release|publication|report|release|study|evaluation|"
+    r"survey|bulletin|briefing|inspection|review)\s+[a-z])"
+)
+
+
+def _split_glued(sentences: list[str]) -> list[str]:
+    """Flattened PDF and mirror text glues furniture to prose ('... 0303 444 1209 This
+    publication provides ...'): split before a self-description and drop the furniture."""
+    result = []
+    for sentence in sentences:
+        parts = _GLUED_START.split(sentence)
+        for part in parts:
+            if len(parts) > 1 and word_count(part) > 25 and is_boilerplate(part):
+                tail = re.split(r"(?:\[email[^\]]*\]|https?://\S+|\b\d{3,5} \d{3} \d{4}\b)", part)
+                part = tail[-1]
+            result.append(part)
+    return result
+
+
+def readable(sentence: str, is_bullet: bool) -> bool:
+    """Prose, not a fragment of page furniture or a chart's axis."""
+    if word_count(sentence) < 6 or is_boilerplate(sentence) or _NUMBER_RUN.search(sentence):
+        return False
+    return is_bullet or sentence[0].isupper() or sentence[0] in "0123456789“\"‘'£("
+
+
+def clean_sentence(sentence: str) -> str:
+    sentence = strip_footnote_markers(" ".join(sentence.split()))
+    sentence = re.sub(r"\s*\[footnote \d+\]", "", sentence)
+    return sentence.strip(" ;")
+
+
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&]*[A-Z]s?)\)")
+
+
+def acronyms(text: str) -> dict[str, str]:
+    """Acronyms the source defines: 'education, health and care (EHC)' gives
+    {'EHC': 'education, health and care'}; the long form's initials must spell the acronym."""
+    found: dict[str, str] = {}
+    for match in _ACRONYM.finditer(text):
+        acronym = match.group(1)
+        if acronym in found:
+            continue
+        letters = [c for c in re.sub(r"s$", "", acronym) if c.isupper()]
+        before = text[max(0, match.start() - 200) : match.start()]
+        words = re.findall(r"[\w’'-]+,?|&", before)
+        taken: list[str] = []
+        index = len(letters) - 1
+        for word in reversed(words):
+            bare = word.rstrip(",").lower()
+            if bare in _SMALL and taken:
+                taken.insert(0, word)
+                continue
+            if index < 0 or word[0].upper() != letters[index]:
+                break
+            taken.insert(0, word)
+            index -= 1
+            if index < 0:
+                break
+        if index < 0:
+            found[acronym] = " ".join(taken).rstrip(",")
+    return found
+
+
+_SMALL = {"of", "and", "for", "the", "to", "in", "on", "at", "with", "&", "or"}

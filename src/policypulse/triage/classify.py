@@ -1,15 +1,17 @@
-"""Triage's pure core: an item's relevance, sector and type from its text and metadata."""
+"""Triage's pure core: an item's relevance, sector and type from its text and metadata.
+
+`classify(items, model, embed, threshold)` -> one `Labels` per item; `explain(item, ...)` says
+why: the probabilities, the type rule that fired, matching hint phrases and the nearest
+labelled examples."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from policypulse.workspace import Config
-
-OUT = "out"
+from policypulse.triage.model import OUT, Encoded, TriageModel, encode
+from policypulse.triage.publication_type import REPORT, type_by_rules
 
 
 @dataclass
@@ -18,9 +20,6 @@ class Item:
     text: str = ""
     publisher: str = ""
     document_type: str = ""
-
-    def document(self, limit: int = 2000) -> str:
-        return f"{self.title}. {self.title}. {self.text[:limit]}"
 
 
 @dataclass
@@ -36,90 +35,79 @@ class Labels:
         return self.sector != OUT
 
 
-@dataclass
-class SectorModel:
-    """Sector prototypes: the embedded description (and hints) of each sector."""
-
-    keys: list[str]
-    prototypes: np.ndarray
-    hints: dict[str, list[str]]
-    threshold: float
-
-    @classmethod
-    def from_config(cls, config: Config, embed) -> SectorModel:
-        texts = [
-            f"{sector.label}. {sector.description} {' '.join(sector.include)}"
-            for sector in config.sectors
-        ]
-        return cls(
-            keys=config.sector_keys(),
-            prototypes=embed(texts),
-            hints={s.key: [h.lower() for h in s.include] for s in config.sectors},
-            threshold=config.triage.relevance_threshold,
-        )
+def classify_type(item: Item, learned: float | None = None) -> tuple[str, str]:
+    """Metadata, publisher kind and title cues first; then the learned model's guess
+    (`learned` is its probability of "briefing"); 'report' when nothing says otherwise."""
+    if ruled := type_by_rules(item.title, item.publisher, item.document_type, item.text):
+        return ruled
+    if learned is not None:
+        kind = "briefing" if learned >= 0.5 else REPORT
+        return kind, f"learned model (P(briefing) = {learned:.2f})"
+    return REPORT, "default"
 
 
-BRIEFING_DOCUMENT_TYPES = {
-    "official_statistics", "national_statistics", "statistical_data_set", "statistics",
-    "official_statistics_announcement", "transparency",
-}  # fmt: skip
-REPORT_DOCUMENT_TYPES = {
-    "research", "guidance", "independent_report", "corporate_report", "policy_paper",
-    "impact_assessment", "evaluation", "consultation_outcome", "statutory_guidance",
-}  # fmt: skip
-BRIEFING_TITLE_CUES = re.compile(
-    r"\b(statistics|statistical|bulletin|annual report|state of|survey|quarterly|"
-    r"figures|data release|key findings from the .* survey|in numbers|release)\b",
-    re.I,
-)
-REPORT_TITLE_CUES = re.compile(
-    r"\b(evaluation|review|guidance|case stud(y|ies)|research|strategy|response|"
-    r"framework|toolkit|evidence|lessons)\b",
-    re.I,
-)
-
-
-def classify_type(item: Item) -> tuple[str, str]:
-    """Metadata first, then title cues; 'report' when nothing says otherwise."""
-    doc_type = item.document_type.lower().replace(" ", "_")
-    if doc_type in BRIEFING_DOCUMENT_TYPES:
-        return "briefing", f"document type {item.document_type}"
-    if doc_type in REPORT_DOCUMENT_TYPES:
-        return "report", f"document type {item.document_type}"
-    if match := BRIEFING_TITLE_CUES.search(item.title):
-        return "briefing", f"title says {match.group(0)!r}"
-    if match := REPORT_TITLE_CUES.search(item.title):
-        return "report", f"title says {match.group(0)!r}"
-    return "report", "default"
-
-
-def _sigmoid(value: float) -> float:
-    return float(1.0 / (1.0 + np.exp(-value)))
-
-
-def classify(items: list[Item], model: SectorModel, embed) -> list[Labels]:
-    """Similarity to sector prototypes, nudged by hint phrases, squashed into a probability."""
+def classify(items: list[Item], model: TriageModel, embed, threshold: float = 0.5) -> list[Labels]:
+    """Relevance = 1 - P(out); in scope when it reaches the threshold, then the likeliest
+    sector. sector_scores holds every class's probability, `out` included."""
     if not items:
         return []
-    vectors = embed([item.document() for item in items])
-    similarities = vectors @ model.prototypes.T
+    encoded = encode(items, model.taxonomy, model.prototypes, embed)
+    return labels_from(items, encoded, model, threshold)
+
+
+def labels_from(items: list[Item], encoded: Encoded, model: TriageModel, threshold: float):
+    probabilities = model.sector_probabilities(encoded)
+    classes = model.sector.classes
+    briefing = _briefing_probabilities(encoded, model)
     labels = []
-    for item, row in zip(items, similarities, strict=True):
-        lowered = f"{item.title} {item.text[:2000]}".lower()
-        scores = {}
-        for key, similarity in zip(model.keys, row, strict=True):
-            hits = sum(1 for hint in model.hints.get(key, []) if hint in lowered)
-            scores[key] = float(similarity) + 0.02 * min(hits, 5)
-        best = max(scores, key=scores.get)
-        relevance = _sigmoid((scores[best] - 0.30) * 20)
-        kind, reason = classify_type(item)
+    for index, item in enumerate(items):
+        row = dict(zip(classes, (float(p) for p in probabilities[index]), strict=True))
+        relevance = 1.0 - row.get(OUT, 0.0)
+        in_scope = {k: v for k, v in row.items() if k != OUT}
+        best = max(in_scope, key=in_scope.get) if in_scope else OUT
+        kind, reason = classify_type(item, None if briefing is None else float(briefing[index]))
         labels.append(
             Labels(
-                sector=best if relevance >= model.threshold else OUT,
+                sector=best if relevance >= threshold else OUT,
                 type=kind,
                 relevance=round(relevance, 4),
-                sector_scores={k: round(v, 4) for k, v in scores.items()},
-                type_reason=reason,
+                sector_scores={k: round(v, 4) for k, v in row.items()},
+                type_reason=reason[:300],
             )
         )
     return labels
+
+
+def _briefing_probabilities(encoded: Encoded, model: TriageModel) -> np.ndarray | None:
+    if model.type is None:
+        return None
+    probabilities = model.type.probabilities(encoded.features)
+    briefing = np.clip(probabilities[:, model.type.classes.index("briefing")], 1e-6, 1 - 1e-6)
+    # The model was fitted with balanced classes (prior 0.5); move it to the prior of the
+    # items it is asked about, those no rule settles.
+    rate = model.fallthrough_briefing_rate
+    odds = briefing / (1 - briefing) * rate / (1 - rate)
+    return odds / (1 + odds)
+
+
+@dataclass
+class Explanation:
+    labels: Labels
+    hints: dict[str, dict[str, list[str]]]
+    neighbours: list[dict]
+    model_version: str
+
+
+def explain(item: Item, model: TriageModel, embed, threshold: float = 0.5, *,
+            neighbours: int = 5) -> Explanation:  # fmt: skip
+    """Why an item landed where it did: the nearest labelled examples by cosine similarity of
+    their embeddings, and the hint phrases of each sector found in its title and text."""
+    encoded = encode([item], model.taxonomy, model.prototypes, embed)
+    labels = labels_from([item], encoded, model, threshold)[0]
+    similarities = model.example_vectors @ encoded.body[0]
+    order = np.argsort(-similarities)[:neighbours]
+    nearest = [
+        {**model.example_meta[i], "similarity": round(float(similarities[i]), 3)} for i in order
+    ]
+    hints = {k: v for k, v in encoded.hints[0].items() if v["include"] or v["exclude"]}
+    return Explanation(labels, hints, nearest, model.version)

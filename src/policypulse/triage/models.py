@@ -38,3 +38,28 @@ class TriageLabel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sector}/{self.type} ({self.relevance:.2f}, {self.decided_by})"
+
+
+class TrainedModel(models.Model):
+    """One training of the triage model: plain numbers (JSON, no pickles), so every worker
+    and web process reads the same model from the database. The newest row for the current
+    taxonomy is used."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.CharField(max_length=100)
+    taxonomy = models.CharField(
+        max_length=32, help_text="Fingerprint of the sectors, hints, embedding and model format"
+    )
+    examples = models.PositiveIntegerField(default=0)
+    editor_examples = models.PositiveIntegerField(default=0)
+    decisions_until = models.DateTimeField(
+        null=True, blank=True, help_text="The newest editor decision it learned from"
+    )
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["taxonomy", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.examples} examples, {self.created_at:%Y-%m-%d %H:%M})"

@@ -1,49 +1,230 @@
-"""Triage service: label every publication the editor has not decided on."""
+"""Triage services: label publications, train on editor decisions, explain a label.
+
+Editor decisions always win: a model run only replaces labels decided by the model, with
+conditional statements, so a decision made while triage runs is kept too."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import logging
+from importlib import resources
+
+from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from policypulse.catalogue.models import Publication
-from policypulse.triage.classify import Item, SectorModel, classify
+from policypulse.errors import PulseError
+from policypulse.triage import model as model_module
+from policypulse.triage.classify import Explanation, Item, classify, explain
 from policypulse.triage.embeddings import get_embedder
-from policypulse.triage.models import TriageLabel
+from policypulse.triage.model import (
+    OUT,
+    Example,
+    Taxonomy,
+    TriageModel,
+    bundled_examples,
+    train,
+)
+from policypulse.triage.models import TrainedModel, TriageLabel
 from policypulse.workspace import Config
 
-MODEL_VERSION = "prototypes-wordllama-1"
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL_FILE = "default_model.json"
 
 
-def triage(config: Config, *, batch_size: int = 256) -> dict[str, int]:
-    """Label publications; editor decisions are never touched. Returns counts by sector."""
-    embed = get_embedder("wordllama")
-    model = SectorModel.from_config(config, embed)
-    pending = Publication.objects.exclude(label__decided_by=TriageLabel.DecidedBy.EDITOR)
-    counts: dict[str, int] = {}
-    publications = list(pending.only("id", "title", "text", "publisher", "document_type"))
-    for start in range(0, len(publications), batch_size):
-        batch = publications[start : start + batch_size]
-        items = [Item(p.title, _text_for(p), p.publisher, p.document_type) for p in batch]
-        for publication, labels in zip(batch, classify(items, model, embed), strict=True):
-            TriageLabel.objects.update_or_create(
-                publication=publication,
-                defaults={
-                    "relevant": labels.relevant,
-                    "relevance": labels.relevance,
-                    "sector": labels.sector,
-                    "sector_scores": labels.sector_scores,
-                    "type": labels.type,
-                    "type_reason": labels.type_reason,
-                    "decided_by": TriageLabel.DecidedBy.MODEL,
-                    "model_version": MODEL_VERSION,
-                    "updated_at": timezone.now(),
-                },
+class TriageError(PulseError):
+    """No such publication, or nothing to train on."""
+
+
+# -- the model in use -----------------------------------------------------------------------
+
+
+def seeds_fingerprint(taxonomy: Taxonomy) -> str:
+    """What the bundled default model was trained from: the seed files and the taxonomy."""
+    package = resources.files("policypulse.triage")
+    settings = [taxonomy.fingerprint(), model_module.FORMAT_VERSION, model_module.TEXT_LIMIT,
+                model_module.REGULARISATION, model_module.SIMILARITY_SCALE]  # fmt: skip
+    digest = hashlib.sha256(json.dumps(settings).encode())
+    for name in ("house_examples.jsonl", "seeds.jsonl"):
+        digest.update(package.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def default_model(taxonomy_json: str, embedding: str = "wordllama") -> TriageModel:
+    """The model trained on the bundled seeds only: read from the wheel when it was built for
+    this taxonomy (the default pulse.toml), else trained once per process (a second or two)."""
+    taxonomy = Taxonomy(**json.loads(taxonomy_json))
+    if embedding == "wordllama":
+        bundled = resources.files("policypulse.triage").joinpath(DEFAULT_MODEL_FILE)
+        if bundled.is_file():
+            data = json.loads(bundled.read_text("utf-8"))
+            if data.get("seeds") == seeds_fingerprint(taxonomy):
+                return TriageModel.from_payload(data["model"])
+    return train(bundled_examples(), taxonomy, get_embedder(embedding))
+
+
+def _taxonomy_json(taxonomy: Taxonomy) -> str:
+    return json.dumps(taxonomy.__dict__, sort_keys=True)
+
+
+def default_model_for(config: Config) -> TriageModel:
+    """The seeds-only model for this configuration's taxonomy (no workspace needed)."""
+    return default_model(_taxonomy_json(Taxonomy.from_config(config)), config.triage.embedding)
+
+
+def editor_examples() -> list[Example]:
+    """Every editor decision as a training example: rejected (or 'out') means out of scope."""
+    labels = TriageLabel.objects.filter(decided_by=TriageLabel.DecidedBy.EDITOR).select_related(
+        "publication"
+    )
+    examples = []
+    for label in labels.iterator():
+        publication = label.publication
+        rejected = label.decision == TriageLabel.Decision.REJECTED or not label.relevant
+        sector = OUT if rejected or not label.sector else label.sector
+        examples.append(
+            Example(
+                title=publication.title,
+                text=publication.text or publication.description,
+                publisher=publication.publisher,
+                document_type=publication.document_type,
+                sector=sector,
+                type=label.type or None,
+                origin="editor",
+                ref=str(publication.pk),
             )
-            counts[labels.sector] = counts.get(labels.sector, 0) + 1
+        )
+    return examples
+
+
+def _decisions_state() -> tuple[int, object]:
+    state = TriageLabel.objects.filter(decided_by=TriageLabel.DecidedBy.EDITOR).aggregate(
+        count=Count("id"), latest=Max("updated_at")
+    )
+    return state["count"], state["latest"]
+
+
+def model_key(config: Config) -> str:
+    """Which stored models fit this configuration: same sectors and hints, same embedding,
+    same model format (a stored model of another format or embedder is never loaded)."""
+    parts = [Taxonomy.from_config(config).fingerprint(), config.triage.embedding,
+             model_module.FORMAT_VERSION]  # fmt: skip
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
+
+
+def train_model(config: Config) -> TrainedModel:
+    """`pulse triage train`: bundled seeds plus every editor decision; stored in the database."""
+    taxonomy = Taxonomy.from_config(config)
+    count, latest = _decisions_state()
+    examples = bundled_examples() + editor_examples()
+    model = train(
+        examples, taxonomy, get_embedder(config.triage.embedding),
+        editor_weight=config.triage.editor_weight,
+    )  # fmt: skip
+    row = TrainedModel.objects.create(
+        version=model.version,
+        taxonomy=model_key(config),
+        examples=len(examples),
+        editor_examples=count,
+        decisions_until=latest,
+        payload=model.to_payload(),
+    )
+    logger.info("trained triage model", extra={"version": row.version, "examples": len(examples)})
+    return row
+
+
+def current_model(config: Config) -> TriageModel:
+    """The newest trained model for this taxonomy; retrained first when editors have decided
+    since (unless retrain_on_decisions is off); the bundled default when nobody has decided."""
+    row = TrainedModel.objects.filter(taxonomy=model_key(config)).first()
+    count, latest = _decisions_state()
+    stale = row is None or (row.editor_examples, row.decisions_until) != (count, latest)
+    if row is not None and (not stale or not config.triage.retrain_on_decisions):
+        return TriageModel.from_payload(row.payload)
+    if count and (row is None or config.triage.retrain_on_decisions):
+        return TriageModel.from_payload(train_model(config).payload)
+    return default_model_for(config)
+
+
+# -- labelling ------------------------------------------------------------------------------
+
+
+def item_for(publication: Publication) -> Item:
+    return Item(
+        publication.title,
+        publication.text or publication.description,
+        publication.publisher,
+        publication.document_type,
+    )
+
+
+def triage(config: Config, *, batch_size: int = 256, model: TriageModel | None = None
+           ) -> dict[str, int]:  # fmt: skip
+    """Label publications; editor decisions are never touched. Returns counts by sector."""
+    model = model or current_model(config)
+    embed = get_embedder(config.triage.embedding)
+    threshold = config.triage.relevance_threshold
+    pending = Publication.objects.exclude(label__decided_by=TriageLabel.DecidedBy.EDITOR)
+    fields = ("id", "title", "text", "description", "publisher", "document_type")
+    ids = list(pending.values_list("id", flat=True))
+    counts: dict[str, int] = {}
+    for start in range(0, len(ids), batch_size):
+        batch = list(
+            Publication.objects.filter(id__in=ids[start : start + batch_size]).only(*fields)
+        )
+        labels = classify([item_for(p) for p in batch], model, embed, threshold)
+        _save(batch, labels, model.version)
+        for label in labels:
+            counts[label.sector] = counts.get(label.sector, 0) + 1
     return counts
 
 
-def _text_for(publication: Publication) -> str:
-    return publication.text
+SAVED_FIELDS = ("relevant", "relevance", "sector", "sector_scores", "type", "type_reason")
+
+
+def _save(publications, labels, version: str) -> None:
+    """Replace the model's own labels of a batch; never touch an editor's. Two statements per
+    batch: a conditional DELETE (rows an editor decided are filtered out in the database) and
+    an INSERT that skips any publication that still has a label, so a decision an editor
+    makes while triage runs wins too. Model labels are always pending: nothing is lost."""
+    now = timezone.now()
+    rows = [
+        TriageLabel(
+            publication_id=publication.pk,
+            model_version=version,
+            updated_at=now,
+            decided_by=TriageLabel.DecidedBy.MODEL,
+            **{name: getattr(label, name) for name in SAVED_FIELDS},
+        )  # fmt: skip
+        for publication, label in zip(publications, labels, strict=True)
+    ]
+    with transaction.atomic():
+        TriageLabel.objects.filter(
+            publication_id__in=[row.publication_id for row in rows],
+            decided_by=TriageLabel.DecidedBy.MODEL,
+        ).delete()
+        TriageLabel.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def explain_publication(config: Config, publication_id: int) -> tuple[Publication, Explanation]:
+    """`pulse triage explain ID`: the model's view of one publication, and who decided."""
+    try:
+        publication = Publication.objects.get(pk=publication_id)
+    except Publication.DoesNotExist:
+        raise TriageError(f"no publication with id {publication_id}") from None
+    model = current_model(config)
+    embed = get_embedder(config.triage.embedding)
+    return publication, explain(
+        item_for(publication), model, embed, config.triage.relevance_threshold
+    )
+
+
+# -- the editor -----------------------------------------------------------------------------
 
 
 def record_editor_decision(publication, *, user=None, decision=None, sector=None, type=None):
@@ -58,7 +239,7 @@ def record_editor_decision(publication, *, user=None, decision=None, sector=None
             label.relevant = True
     if sector is not None:
         label.sector = sector
-        label.relevant = sector != "out"
+        label.relevant = sector != OUT
     if type is not None:
         label.type = type
     label.decided_by = TriageLabel.DecidedBy.EDITOR
@@ -66,3 +247,13 @@ def record_editor_decision(publication, *, user=None, decision=None, sector=None
     label.updated_at = timezone.now()
     label.save()
     return label
+
+
+def write_default_model(path) -> None:
+    """Build the bundled default model (run when the seeds or default taxonomy change)."""
+    from policypulse.workspace import default_config
+
+    taxonomy = Taxonomy.from_config(default_config())
+    model = train(bundled_examples(), taxonomy, get_embedder("wordllama"))
+    data = {"seeds": seeds_fingerprint(taxonomy), "model": model.to_payload()}
+    path.write_text(json.dumps(data, separators=(",", ":")), "utf-8")

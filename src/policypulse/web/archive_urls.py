@@ -1,1 +1,24 @@
-urlpatterns: list = []
+"""The public archive, mounted at / by policypulse.web.urls: no log-in, published editions only."""
+
+from django.urls import path, re_path
+
+from policypulse.web import archive
+
+app_name = "archive"
+
+MONTH = r"(?P<month>\d{4}-\d{2})"
+
+urlpatterns = [
+    path("", archive.index, name="index"),
+    path("feed.atom", archive.feed, name="feed"),
+    path("sitemap.xml", archive.sitemap, name="sitemap"),
+    re_path(rf"^editions/{MONTH}/$", archive.edition, name="edition"),
+    re_path(
+        rf"^editions/{MONTH}/edition\.(?P<fmt>pdf|docx|txt)$", archive.download, name="download"
+    ),  # fmt: skip
+    re_path(
+        rf"^editions/{MONTH}/items/(?P<item_id>\d+)(?:-(?P<slug_text>[a-z0-9-]*))?/$",
+        archive.item,
+        name="item",
+    ),  # fmt: skip
+]

@@ -1,9 +1,13 @@
-"""Source adapters: one module per kind, each with `discover(source, fetcher) -> list[Entry]`."""
+"""Source adapters: one module per kind, each with `discover(source, fetcher) -> list[Entry]`
+(or None when the source says nothing changed). An adapter may also define
+`enrich(entry, fetcher) -> Entry`, run just before the entry's page is fetched (GOV.UK uses it
+to read the Content API)."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import import_module
 
 
 @dataclass
@@ -15,14 +19,18 @@ class Entry:
     summary: str = ""
     published: datetime.date | None = None
     guid: str = ""
+    stamp: str = ""  # the source's change marker (feed updated date, sitemap lastmod)
+    publisher: str = ""
+    document_type: str = ""
+    attachments: list[tuple[str, str]] = field(default_factory=list)  # (url, title)
+
+
+KINDS = ("feed", "govuk", "page", "sitemap")
 
 
 def adapter_for(kind: str):
-    from policypulse.sources.adapters import feed
-
-    adapters = {"feed": feed}
-    if kind not in adapters:
+    if kind not in KINDS:
         from policypulse.errors import SourceError
 
-        raise SourceError(f"no adapter for sources of kind {kind!r} yet")
-    return adapters[kind]
+        raise SourceError(f"no adapter for sources of kind {kind!r}; known: {', '.join(KINDS)}")
+    return import_module(f"policypulse.sources.adapters.{kind}")

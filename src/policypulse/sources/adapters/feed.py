@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from policypulse.catalogue.urls import canonical_url
 from policypulse.errors import SourceError
 from policypulse.sources.adapters import Entry
 
@@ -16,21 +17,35 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry]:
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
     if parsed.bozo and not parsed.entries:
         raise SourceError(f"{base_url} is not a readable feed: {parsed.get('bozo_exception')}")
-    entries = []
+    entries, seen = [], set()
     for item in parsed.entries:
         link = item.get("link") or _first_alternate(item)
         if not link:
             continue
+        url = urljoin(base_url, link)
+        if canonical_url(url) in seen:
+            continue  # GOV.UK and others list an updated item again under a new id
+        seen.add(canonical_url(url))
         entries.append(
             Entry(
-                url=urljoin(base_url, link),
+                url=url,
                 title=" ".join((item.get("title") or "").split()),
                 summary=_plain(item.get("summary") or ""),
                 published=_date(item),
                 guid=item.get("id") or "",
+                stamp=_stamp(item),
             )
         )
     return entries
+
+
+def _stamp(item) -> str:
+    """The entry's change marker: its updated date, else its published date."""
+    keys = dict.keys(item)  # plain keys: feedparser maps missing "updated" with a warning
+    for key in ("updated", "published"):
+        if key in keys and item[key]:
+            return str(item[key])[:100]
+    return ""
 
 
 def _first_alternate(item) -> str:
@@ -67,6 +82,13 @@ def discover(source, fetcher) -> list[Entry] | None:
     response = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
     if response.not_modified:
         return None
-    source.etag = response.headers.get("etag", "")
-    source.last_modified = response.headers.get("last-modified", "")
-    return parse_feed(response.body, response.url)
+    entries = parse_feed(response.body, response.url)
+    remember_validators(source, response)
+    return entries
+
+
+def remember_validators(source, response) -> None:
+    """Keep the source's ETag/Last-Modified; the service saves them only once every entry
+    has been stored, so an interrupted run fetches the feed again next time."""
+    source.etag = response.etag[:500]
+    source.last_modified = response.last_modified[:100]

@@ -1,0 +1,310 @@
+"""Harvest benchmark: the whole pipeline against raw extraction, memory, extraction quality.
+
+    .venv/bin/python bench/harvest_bench.py            # everything (a few minutes)
+    .venv/bin/python bench/harvest_bench.py --quick    # smaller numbers, for a smoke test
+
+1. Throughput: 500 HTML pages (the extraction benchmark's real pages, repeated) and 50
+   multi-page PDFs (about 24 pages) served from 127.0.0.1, harvested end to end (HTTP, robots.txt, extraction,
+   fingerprints, de-duplication, SQLite) next to `trafilatura.extract` + pypdfium2 text
+   extraction of the same bytes in the same run. The ratio is the figure (aim: <= 1.3).
+2. Peak memory (ru_maxrss of a fresh process) harvesting 500 then 2,000 documents.
+3. Extraction quality on /work/shared/benchmarks/extraction: the harvester over HTTP against
+   `trafilatura.extract` on the same bytes, scored as that benchmark's README says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+EXTRACTION = SHARED / "benchmarks" / "extraction"
+FEED_SIZE = 100
+PDF_CACHE = Path(tempfile.gettempdir()) / "policypulse-bench-pdfs"
+
+
+# --- documents and the loopback server ------------------------------------------------------
+
+
+def html_pages() -> list[bytes]:
+    return [path.read_bytes() for path in sorted((EXTRACTION / "pages").glob("*.html"))]
+
+
+def pdf_documents(count: int) -> list[bytes]:
+    """`count` distinct multi-page PDFs of corpus sentences drawn at random (seeded), made once."""
+    import random
+
+    PDF_CACHE.mkdir(exist_ok=True)
+    texts = [json.loads(line)["text"] for line in (SHARED / "corpus" / "pages.jsonl").open()]
+    sentences = [s.strip() + "." for text in texts for s in text.split(". ") if len(s.split()) > 4]
+    made = []
+    for number in range(count):
+        path = PDF_CACHE / f"report-v2-{number}.pdf"
+        if not path.exists():
+            from weasyprint import HTML
+
+            chosen = random.Random(number).sample(sentences, min(len(sentences), 240))
+            chapters = "".join(
+                f"<h2 style='break-before: page'>Chapter {page + 1}</h2>"
+                + "".join(f"<p>{s}</p>" for s in chosen[page * 20 : page * 20 + 20])
+                for page in range(12)
+            )
+            path.write_bytes(HTML(string=f"<h1>Report {number}</h1>{chapters}").write_pdf())
+        made.append(path.read_bytes())
+    return made
+
+
+class Site:
+    """Serves /h/<n>.html, /d/<n>.pdf and feeds listing them, on 127.0.0.1."""
+
+    def __init__(self, pages: list[bytes], pdfs: list[bytes], html_count: int, pdf_count: int):
+        self.routes: dict[str, tuple[str, bytes]] = {}
+        for n in range(html_count):
+            self.routes[f"/h/{n}.html"] = ("text/html", pages[n % len(pages)])
+        for n in range(pdf_count):
+            self.routes[f"/d/{n}.pdf"] = ("application/pdf", pdfs[n % len(pdfs)])
+        routes = self.routes
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802
+                kind, body = routes.get(self.path, ("text/plain", b""))
+                self.send_response(200 if self.path in routes else 404)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        # The server runs in its own process, so the figures measure the harvester alone.
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        # Sources of a realistic size: one feed per 100 documents.
+        self.feeds = []
+        for prefix, count, ext in (("/h/", html_count, "html"), ("/d/", pdf_count, "pdf")):
+            for start in range(0, count, FEED_SIZE):
+                name = f"{ext}-{start // FEED_SIZE}"
+                body = self.feed(prefix, range(start, min(count, start + FEED_SIZE)), ext)
+                self.routes[f"/{name}.xml"] = ("application/rss+xml", body)
+                self.feeds.append(name)
+        self.process = multiprocessing.get_context("fork").Process(
+            target=httpd.serve_forever, daemon=True
+        )
+        self.process.start()
+        httpd.server_close()  # the child holds the listening socket
+
+    def feed(self, prefix: str, numbers: range, ext: str) -> bytes:
+        items = "".join(
+            f"<item><title>Document {n}</title><link>{self.base}{prefix}{n}.{ext}</link></item>"
+            for n in numbers
+        )
+        return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+    def close(self):
+        self.process.terminate()
+        self.process.join()
+
+
+# --- the pipeline and the raw baseline --------------------------------------------------------
+
+
+def start_workspace(folder: Path, base: str, feeds: list[str]):
+    from policypulse import runtime
+    from policypulse.workspace import create_workspace, default_toml
+
+    toml = (
+        default_toml()
+        .replace("allow_private_networks = false", "allow_private_networks = true")
+        .replace("requests_per_second_per_host = 1.0", "requests_per_second_per_host = 100000.0")
+    )
+    toml += "".join(
+        f'\n[[sources]]\nname = "{name}"\nurl = "{base}/{name}.xml"\nkind = "feed"\n'
+        for name in feeds
+    )
+    workspace = create_workspace(folder, toml_text=toml)
+    runtime.start(workspace.root.resolve())
+    return workspace.config
+
+
+def run_pipeline(config) -> tuple[float, list, float]:
+    """(wall seconds, reports, CPU seconds of this process, all threads)."""
+    from policypulse.harvest.services import harvest
+
+    started, cpu = time.perf_counter(), time.process_time()
+    reports = harvest(config)
+    return time.perf_counter() - started, reports, time.process_time() - cpu
+
+
+def run_raw(pages: list[bytes], pdfs: list[bytes]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of raw extraction of the same bytes."""
+    import pypdfium2 as pdfium
+    import trafilatura
+
+    started, cpu = time.perf_counter(), time.process_time()
+    for body in pages:
+        trafilatura.extract(body)
+    for body in pdfs:
+        document = pdfium.PdfDocument(body)
+        for page in document:
+            text_page = page.get_textpage()
+            text_page.get_text_bounded()
+            text_page.close()
+            page.close()
+        document.close()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def throughput(html_count: int, pdf_count: int) -> None:
+    pages, pdfs = html_pages(), pdf_documents(pdf_count)
+    site = Site(pages, pdfs, html_count, pdf_count)
+    served_pages = [pages[n % len(pages)] for n in range(html_count)]
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            config = start_workspace(Path(folder) / "ws", site.base, site.feeds)
+            run_raw(served_pages[:20], pdfs[:2])  # warm imports and caches
+            raw, raw_cpu = run_raw(served_pages, pdfs)
+            seconds, reports, cpu = run_pipeline(config)
+            raw_again, raw_cpu_again = run_raw(served_pages, pdfs)
+    finally:
+        site.close()
+    raw, raw_cpu = (raw + raw_again) / 2, (raw_cpu + raw_cpu_again) / 2
+    documents = html_count + pdf_count
+    stored = sum(r.new for r in reports)
+    duplicates = sum(r.duplicates for r in reports)
+    errors = sum(len(r.errors) for r in reports)
+    print(
+        f"\n1. Throughput: {html_count} HTML pages + {pdf_count} multi-page PDFs (about 24 pages each), loopback"
+    )
+    print(f"   pipeline: {seconds:6.2f} s wall, {cpu:6.2f} s CPU  {documents / seconds:6.1f} documents/s "
+          f"({stored} new publications, {duplicates} recognised as duplicates, {errors} errors)")  # fmt: skip
+    print(f"   raw trafilatura.extract + pypdfium2, same bytes (mean of a run before and after): "
+          f"{raw:6.2f} s wall, {raw_cpu:6.2f} s CPU  {documents / raw:6.1f} documents/s")  # fmt: skip
+    print(
+        f"   ratio pipeline / raw: {seconds / raw:.2f}x wall, {cpu / raw_cpu:.2f}x CPU (aim <= 1.3x)"
+    )
+
+
+def memory_child(html_count: int, pdf_count: int) -> None:
+    """Run in a fresh process: harvest, then print peak RSS in MB as JSON."""
+    pages, pdfs = html_pages(), pdf_documents(min(pdf_count, 50))
+    site = Site(pages, pdfs, html_count, pdf_count)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            config = start_workspace(Path(folder) / "ws", site.base, site.feeds)
+            seconds, reports, _ = run_pipeline(config)
+    finally:
+        site.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"peak_mb": peak, "seconds": seconds,
+                      "processed": sum(r.new + r.duplicates for r in reports)}))  # fmt: skip
+
+
+def memory(sizes: list[tuple[int, int]]) -> None:
+    print("\n2. Peak memory (ru_maxrss of a fresh process; includes the loopback server)")
+    for html_count, pdf_count in sizes:
+        child = subprocess.run(
+            [sys.executable, __file__, "--memory-child", str(html_count), str(pdf_count)],
+            capture_output=True, text=True, check=True, env={**os.environ, "PULSE_DEBUG": "0"},
+        )  # fmt: skip
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        print(f"   {html_count + pdf_count:5d} documents ({html_count} HTML + {pdf_count} PDF): "
+              f"peak {result['peak_mb']:.0f} MB, {result['processed']} processed in "
+              f"{result['seconds']:.1f} s")  # fmt: skip
+
+
+# --- extraction quality -----------------------------------------------------------------------
+
+
+def score(texts: list[str], gold: list[dict]) -> dict:
+    tp = fn = fp = tn = 0
+    for text, item in zip(texts, gold, strict=True):
+        text = text or ""
+        for snippet in item["with"]:
+            if snippet in text:
+                tp += 1
+            else:
+                fn += 1
+        for snippet in item["without"]:
+            if snippet in text:
+                fp += 1
+            else:
+                tn += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1,
+            "accuracy": (tp + tn) / (tp + tn + fp + fn)}  # fmt: skip
+
+
+def quality() -> None:
+    import trafilatura
+
+    gold = [json.loads(line) for line in (EXTRACTION / "gold.jsonl").open(encoding="utf-8")]
+    bodies = [(EXTRACTION / item["file"]).read_bytes() for item in gold]
+    site = Site(bodies, [], len(bodies), 0)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            config = start_workspace(Path(folder) / "ws", site.base, site.feeds)
+            seconds, reports, _ = run_pipeline(config)
+            from policypulse.catalogue.models import Publication
+
+            by_url = dict(Publication.objects.values_list("url", "text"))
+            # A page recognised as a duplicate of another keeps that publication's text.
+            from policypulse.catalogue.models import PublicationAlias
+            from policypulse.catalogue.urls import canonical_url
+
+            aliases = {a.canonical_url: a.publication.text
+                       for a in PublicationAlias.objects.select_related("publication")}  # fmt: skip
+            harvested = []
+            for n in range(len(bodies)):
+                url = f"{site.base}/h/{n}.html"
+                harvested.append(by_url.get(url) or aliases.get(canonical_url(url), ""))
+    finally:
+        site.close()
+    direct = [trafilatura.extract(body) or "" for body in bodies]
+    errors = sum(len(r.errors) for r in reports)
+    print(f"\n3. Extraction quality: {len(gold)} real pages with gold snippets "
+          f"(harvested over HTTP in {seconds:.1f} s, {errors} errors)")  # fmt: skip
+    for name, texts in (("harvester over HTTP", harvested), ("trafilatura.extract", direct)):
+        figures = score(texts, gold)
+        print(f"   {name:22s} " + "  ".join(f"{k} {v:.3f}" for k, v in figures.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--memory-child", nargs=2, type=int, metavar=("HTML", "PDF"))
+    parser.add_argument("--only", choices=["throughput", "memory", "quality"])
+    args = parser.parse_args()
+    if args.memory_child:
+        memory_child(*args.memory_child)
+        return
+    if args.only is None:
+        # Each section in its own process: Django is configured once per process.
+        for section in ("throughput", "memory", "quality"):
+            extra = ["--quick"] if args.quick else []
+            subprocess.run([sys.executable, __file__, "--only", section, *extra], check=True)
+    elif args.only == "throughput":
+        throughput(*((100, 10) if args.quick else (500, 50)))
+    elif args.only == "memory":
+        memory([(100, 10), (400, 40)] if args.quick else [(500, 50), (2000, 200)])
+    else:
+        quality()
+
+
+if __name__ == "__main__":
+    main()

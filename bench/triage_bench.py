@@ -1,0 +1,149 @@
+"""Triage speed on 2 cores, and its quality on the data we have.
+
+    .venv/bin/python bench/triage_bench.py [--items 2000] [--cores 2] [--quality]
+
+Items are already extracted (title, publisher, up to 6,000 characters of text): the 30
+development pages of ../shared/corpus (or the demo corpus), cycled with a number in the
+title so no two are identical. Prints items/s, best of 3, for:
+  1. the pure core, `classify(items, model, embed)` in batches of 256 (embedding, features,
+     sector and type);
+  2. the service, `triage(config)` on a throwaway SQLite workspace holding the items
+     (reading publications, classifying, writing labels).
+With --quality, also the figures on the development corpus: the bundled model on it held out,
+leave-one-out with the corpus as editor decisions, and the demo corpus held out.
+Target: at least 200 items/s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "pages.jsonl"
+
+
+def limit_cores(cores: int) -> None:
+    """Before numpy loads: its thread pools and the process's CPU set, both to `cores`."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = str(cores)
+    if hasattr(os, "sched_setaffinity"):
+        available = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, set(available[:cores]))
+
+
+def source_rows() -> list[dict]:
+    if CORPUS.exists():
+        return [json.loads(line) for line in CORPUS.read_text("utf-8").splitlines() if line]
+    from importlib import resources
+
+    corpus = json.loads(resources.files("policypulse.demo").joinpath("corpus.json").read_text())
+    rows = []
+    for p in corpus["publications"]:
+        text = " ".join(" ".join(s.get("paragraphs", []) + s.get("bullets", []))
+                        for s in p["sections"])  # fmt: skip
+        rows.append({"id": p["slug"], "title": p["title"], "publisher": p["publisher"],
+                     "text": f"{p['description']} {text}", "sector": p["sector"],
+                     "type": p["type"]})  # fmt: skip
+    return rows
+
+
+def best_of(runs: int, work) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=2000)
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--quality", action="store_true")
+    args = parser.parse_args()
+    limit_cores(args.cores)
+
+    workspace = Path(tempfile.mkdtemp(prefix="triage-bench-"))
+    from policypulse import runtime
+    from policypulse.workspace import create_workspace
+
+    create_workspace(workspace)
+    runtime.start(workspace)
+    from policypulse.catalogue.models import Publication
+    from policypulse.triage.classify import Item, classify
+    from policypulse.triage.embeddings import get_embedder
+    from policypulse.triage.services import default_model_for, triage
+    from policypulse.workspace import load_workspace
+
+    config = load_workspace(workspace).config
+    rows = source_rows()
+    items = [
+        Item(f"{row['title']} ({n})", row["text"], row["publisher"])
+        for n, row in ((n, rows[n % len(rows)]) for n in range(args.items))
+    ]
+    embed = get_embedder("wordllama")
+    model = default_model_for(config)
+    classify(items[:10], model, embed)  # warm up
+
+    def pure():
+        for start in range(0, len(items), 256):
+            classify(items[start : start + 256], model, embed)
+
+    cpu_started = time.process_time()
+    seconds = best_of(3, pure)
+    cpu = (time.process_time() - cpu_started) / 3
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"cores: {cores}; load average {load:.1f} (other work slows the wall clock); "
+          f"items: {len(items)}; text {sum(len(i.text) for i in items) // len(items)} "
+          "characters on average")  # fmt: skip
+    print(
+        f"classify (pure core):  {len(items) / seconds:8.0f} items/s wall, "
+        f"{len(items) / cpu:8.0f} items per CPU-second (all threads)"
+    )
+
+    Publication.objects.bulk_create(
+        Publication(url=f"https://example.org/{n}", canonical_url=f"https://example.org/{n}",
+                    title=item.title, text=item.text, publisher=item.publisher)
+        for n, item in enumerate(items)
+    )  # fmt: skip
+    seconds = best_of(3, lambda: triage(config, model=model))
+    print(f"triage (service, DB):  {len(items) / seconds:8.0f} items/s")
+
+    if args.quality:
+        quality(rows, embed, config, model)
+
+
+def quality(rows, embed, config, model) -> None:
+    from policypulse.triage.evaluate import GoldItem, cross_validate, evaluate
+    from policypulse.triage.model import Taxonomy, bundled_examples
+
+    gold = [GoldItem(r["id"], r["title"], r["publisher"], r["text"], r["sector"], r["type"])
+            for r in rows]  # fmt: skip
+    taxonomy = Taxonomy.from_config(config)
+    runs = {
+        "held out (bundled model)": evaluate(gold, model, embed),
+        "leave-one-out (+ corpus as editor decisions)": cross_validate(
+            gold, bundled_examples(), taxonomy, embed, folds=0
+        ),
+    }
+    for name, result in runs.items():
+        print(
+            f"{name}: n={result['n']} sector acc {result['sector']['accuracy']:.3f} "
+            f"macro-F1 {result['sector']['macro_f1']:.3f}; type acc "
+            f"{result['type']['accuracy']:.3f}; relevance P {result['relevance']['precision']:.3f}"
+            f" R {result['relevance']['recall']:.3f}; errors: "
+            + ", ".join(f"{e['id']} {e['gold']}->{e['predicted']}" for e in result["errors"])
+        )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    main()

@@ -1,0 +1,48 @@
+"""pulse users create | list."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from policypulse.cli import cli, console, pass_state
+
+
+@cli.group()
+def users() -> None:
+    """Accounts for the editor app (roles: editor, admin)."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["editor", "admin"]), required=True,
+              help="editor: review and edit; admin: also manage users and the Django admin.")  # fmt: skip
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input (first line) instead of prompting.")  # fmt: skip
+@pass_state
+def users_create(state, email: str, role: str, password_stdin: bool) -> None:
+    """Create an account whose user name is EMAIL."""
+    from policypulse.web.accounts import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = create_user(email, role, password)
+    console.print(f"Created {user.username} ({role}).")
+
+
+@users.command("list")
+@pass_state
+def users_list(state) -> None:
+    """The accounts and their roles."""
+    from django.contrib.auth import get_user_model
+    from rich.table import Table
+
+    table = Table("E-mail", "Roles", "Last log-in", "Active")
+    for user in get_user_model().objects.prefetch_related("groups").order_by("username"):
+        roles = ", ".join(group.name for group in user.groups.all()) or "-"
+        last = user.last_login.strftime("%Y-%m-%d %H:%M") if user.last_login else "never"
+        table.add_row(user.username, roles, last, "yes" if user.is_active else "no")
+    console.print(table)

@@ -1,0 +1,15 @@
+"""The words of each subscriber's message, from the render stage: the one seam between them.
+
+`prepare(edition, config)` returns an object with
+`personalise(sectors, unsubscribe_url, preferences_url) -> (subject, html, text)`, or None from
+`personalise` when the subscriber's sectors have nothing this month. The render stage renders
+the edition once and personalises by joining fragments, so 10,000 subscribers cost one render.
+"""
+
+from __future__ import annotations
+
+
+def prepare(edition, config):
+    from policypulse.render.email import prepare as prepare_email
+
+    return prepare_email(edition, config)

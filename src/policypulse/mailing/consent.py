@@ -1,0 +1,155 @@
+"""The public side: subscribe with double opt-in, confirm, unsubscribe, preferences.
+
+No page tells a visitor whether an address is subscribed: a subscribe request always gets the
+same answer, and what happens next arrives only in that address's inbox (a confirmation link
+for a new or lapsed address, a preferences link for a subscribed one). Confirming, unsubscribing
+and changing preferences need a signed token from such an email.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from email_validator import EmailNotValidError
+
+from policypulse.mailing import tokens
+from policypulse.mailing.headers import header_text
+from policypulse.mailing.mailers import open_mailer
+from policypulse.mailing.message import ListInfo, mailbox, make_message_id
+from policypulse.mailing.models import Subscriber, Suppression, email_hash
+from policypulse.mailing.subscribers import normalise_email, record, suppress
+
+log = logging.getLogger(__name__)
+
+NOTICES_PER_ADDRESS_PER_DAY = 3
+
+
+class InvalidAddress(ValueError):
+    pass
+
+
+def request_subscription(config, *, address: str, name: str = "", organisation: str = "",
+                         sectors: list[str] | None = None, now=None) -> None:  # fmt: skip
+    """Record a pending subscriber (new addresses only) and email the right link."""
+    now = now or timezone.now()
+    try:
+        address = normalise_email(address)
+    except EmailNotValidError as exc:
+        raise InvalidAddress(str(exc)) from None
+    sectors = [key for key in (sectors or []) if key in config.sector_keys()]
+    info = ListInfo.from_config(config)
+    with transaction.atomic():
+        subscriber = Subscriber.objects.filter(email=address).first()
+        if subscriber is None:
+            subscriber = Subscriber.objects.create(
+                email=address, name=header_text(name, 200), sectors=sectors,
+                organisation=header_text(organisation, 200), status=Subscriber.Status.PENDING,
+                consent_source="form", consent_text=config.site.consent_wording,
+                created_at=now, updated_at=now,
+            )  # fmt: skip
+            record(subscriber, "subscribe-requested", now, sectors=sectors)
+    if not _may_notify(address):
+        log.warning("subscribe notice limit reached", extra={"stage": "mailing"})
+        return
+    if subscriber.status in (Subscriber.Status.ACTIVE, Subscriber.Status.PAUSED):
+        link = info.preferences_url(tokens.make_token(subscriber.key, tokens.PREFERENCES))
+        body = (
+            f"Someone (probably you) asked to subscribe this address to {info.list_name}.\n\n"
+            f"It is already subscribed. To choose sectors, pause or unsubscribe:\n{link}\n\n"
+            "If this was not you, ignore this email; nothing has changed.\n"
+        )
+        _notify(config, info, subscriber, f"You already receive {info.list_name}", body)
+        return
+    link = (
+        f"{info.base_url}/subscribe/confirm/{tokens.make_confirm_token(subscriber.key, sectors)}/"
+    )
+    body = (
+        f"Please confirm that you want to receive {info.list_name}:\n{link}\n\n"
+        f'You agreed to: "{config.site.consent_wording}"\n\n'
+        "The link works for 7 days. If this was not you, ignore this email and you will "
+        "receive nothing more.\n"
+    )
+    _notify(config, info, subscriber, f"Confirm your subscription to {info.list_name}", body)
+
+
+def _may_notify(address: str) -> bool:
+    """At most a few notices a day to one address, so the form cannot be used to mail-bomb."""
+    key = f"pulse:notice:{email_hash(address)}"
+    cache.add(key, 0, 24 * 3600)
+    try:
+        return cache.incr(key) <= NOTICES_PER_ADDRESS_PER_DAY
+    except ValueError:
+        return True
+
+
+def _notify(config, info: ListInfo, subscriber: Subscriber, subject: str, body: str) -> None:
+    message = EmailMessage(
+        subject=header_text(subject),
+        body=body,
+        from_email=mailbox(info.from_name, info.from_address),
+        to=[mailbox(subscriber.name, subscriber.email)],
+        headers={"Message-ID": make_message_id(info.domain), "Auto-Submitted": "auto-replied"},
+    )
+    try:
+        open_mailer(config).send_messages([message])
+    except Exception:  # the visitor sees the same page either way; the log has the cause
+        log.exception("could not send a subscription notice", extra={"stage": "mailing"})
+
+
+def confirm_subscription(token: str, now=None) -> Subscriber | None:
+    """Activate the subscriber a valid, unexpired confirmation token names."""
+    data = tokens.read_confirm_token(token)
+    if data is None:
+        return None
+    now = now or timezone.now()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(key=data["k"]).first()
+        if subscriber is None:
+            return None
+        if subscriber.status != Subscriber.Status.ACTIVE:
+            subscriber.status = Subscriber.Status.ACTIVE
+            subscriber.sectors = list(data.get("s") or [])
+            subscriber.consent_source = "form"
+            subscriber.consent_at = now
+            subscriber.confirmed_at = now
+            subscriber.updated_at = now
+            subscriber.save()
+            Suppression.objects.filter(email_hash=email_hash(subscriber.email)).delete()
+            record(subscriber, "confirmed", now, sectors=subscriber.sectors,
+                   wording=subscriber.consent_text)  # fmt: skip
+    return subscriber
+
+
+def subscriber_for(token: str, purpose: str) -> Subscriber | None:
+    key = tokens.read_token(token, purpose)
+    return Subscriber.objects.filter(key=key).first() if key else None
+
+
+def unsubscribe(subscriber: Subscriber, how: str, now=None) -> None:
+    """Stop all mail to this address at once (a send in progress checks before each message)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                status=Subscriber.Status.UNSUBSCRIBED, updated_at=now
+            )
+            record(subscriber, "unsubscribed", now, how=how)
+        suppress(subscriber.email, "unsubscribed")
+        subscriber.refresh_from_db()
+
+
+def update_preferences(subscriber: Subscriber, sectors: list[str], paused: bool, config,
+                       now=None) -> None:  # fmt: skip
+    now = now or timezone.now()
+    sectors = [key for key in sectors if key in config.sector_keys()]
+    if subscriber.status not in (Subscriber.Status.ACTIVE, Subscriber.Status.PAUSED):
+        return
+    subscriber.sectors = sectors
+    subscriber.status = Subscriber.Status.PAUSED if paused else Subscriber.Status.ACTIVE
+    subscriber.updated_at = now
+    subscriber.save()
+    record(subscriber, "preferences", now, sectors=sectors, paused=paused)

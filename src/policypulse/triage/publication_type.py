@@ -1,0 +1,126 @@
+"""Report or briefing, from what the publication says about itself: metadata first (GOV.UK
+document types), then the kind of publisher (statistics bodies, inspectorates, committees),
+then title cues. Each rule returns its reason, so an editor can see why; `None` means no rule
+is sure and the learned model decides.
+
+The house rule: official statistics, inspectorates' and regulators' annual or "state of"
+reports, survey findings and short briefings are briefings; research, evaluations, reviews,
+guidance, audits, committee reports, strategies and government responses are reports."""
+
+from __future__ import annotations
+
+import re
+
+REPORT, BRIEFING = "report", "briefing"
+
+BRIEFING_DOCUMENT_TYPES = {
+    "official_statistics", "national_statistics", "statistical_data_set", "statistics",
+    "official_statistics_announcement", "statistics_announcement", "transparency",
+    "accredited_official_statistics", "research_briefing", "briefing",
+}  # fmt: skip
+REPORT_DOCUMENT_TYPES = {
+    "research", "guidance", "independent_report", "policy_paper", "impact_assessment",
+    "evaluation", "consultation_outcome", "statutory_guidance", "government_response",
+    "detailed_guide", "correspondence", "report", "case_study",
+}  # fmt: skip
+
+STATISTICS_PUBLISHERS = re.compile(
+    r"\b(office for national statistics|statistics|statistical|nhs digital|"
+    r"house of commons library|commons library|lords library|parliamentary office of "
+    r"science|research briefing)",
+    re.I,
+)
+INSPECTORATE_PUBLISHERS = re.compile(
+    r"\b(inspectorate|inspector|ofsted|care quality commission|cqc|hmicfrs|regulator|"
+    r"regulation|care standards|estyn|care inspectorate)",
+    re.I,
+)
+OFFICIAL_PUBLISHERS = re.compile(
+    r"\b(office|inspectorate|commission|ofsted|regulator|department|ministry|hm |his majesty|"
+    r"her majesty|nhs|agency|authority|government|council|executive|board)\b",
+    re.I,
+)
+COMMITTEE_PUBLISHERS = re.compile(
+    r"\b(committee|national audit office|audit office|select committee|public accounts|"
+    r"all-party parliamentary group|appg)\b",
+    re.I,
+)
+
+# Strong briefing cues win over report cues ("statistics on the evaluation of..." is a release).
+STRONG_BRIEFING_TITLE = re.compile(
+    r"\b(statistics|statistical|bulletin|annual report|annual [a-z]+ report|annual assessment|"
+    r"annual review of|quarterly|monthly|year ending|data release|key facts|in numbers|"
+    r"inspection outcomes|chief inspector['’]?s? .*report|main results|briefing paper)\b",
+    re.I,
+)
+STATE_OF = re.compile(r"\bstate of\b", re.I)
+YEAR = re.compile(r"\b(19|20)\d\d\b")
+REPORT_TITLE = re.compile(
+    r"\b(evaluation|evaluating|evaluated|review|guidance|guide|response|strategy|"
+    r"case stud(y|ies)|inquiry|report of session|feasibility|toolkit|framework|lessons|"
+    r"value for money|evidence|research report|thematic|inspection of|national inspection|"
+    r"impact report|process report|pilot|plan for|action plan|consultation)\b",
+    re.I,
+)
+WEAK_BRIEFING_TITLE = re.compile(
+    r"\b(surveys?|results|figures|(england|wales|scotland|great britain|united kingdom|uk)"
+    r"[:,]? (19|20)\d\d)\b",
+    re.I,
+)
+WEAK_REPORT_TITLE = re.compile(r"\b(findings|strand|lessons|learning from|what works)\b", re.I)
+STATISTICS_TEXT = re.compile(
+    r"\b(official statistics|national statistics|statistical (first )?release|"
+    r"statistical bulletin|this (statistical )?release|experimental statistics|"
+    r"accredited official statistics)\b",
+    re.I,
+)
+
+
+def type_by_rules(
+    title: str, publisher: str = "", document_type: str = "", text: str = ""
+) -> tuple[str, str] | None:
+    """(type, reason) when a rule is sure, else None."""
+    doc_type = document_type.strip().lower().replace(" ", "_").replace("-", "_")
+    if doc_type in BRIEFING_DOCUMENT_TYPES:
+        return BRIEFING, f"document type {document_type}"
+    if doc_type == "corporate_report":
+        if STRONG_BRIEFING_TITLE.search(title) or STATE_OF.search(title):
+            return BRIEFING, f"document type {document_type}, annual or 'state of' title"
+        return REPORT, f"document type {document_type}"
+    if doc_type in REPORT_DOCUMENT_TYPES:
+        return REPORT, f"document type {document_type}"
+    if match := STRONG_BRIEFING_TITLE.search(title):
+        return BRIEFING, f"title says {match.group(0)!r}"
+    if (match := STATE_OF.search(title)) and (
+        OFFICIAL_PUBLISHERS.search(publisher) or YEAR.search(title)
+    ):
+        return BRIEFING, f"title says {match.group(0)!r} (official or annual)"
+    if match := COMMITTEE_PUBLISHERS.search(publisher):
+        return REPORT, f"publisher is a {match.group(0).lower()}"
+    if (match := STATISTICS_PUBLISHERS.search(publisher)) and not REPORT_TITLE.search(title):
+        return BRIEFING, f"publisher is a statistics or briefing body ({match.group(0)})"
+    if match := REPORT_TITLE.search(title):
+        return REPORT, f"title says {match.group(0)!r}"
+    if match := WEAK_BRIEFING_TITLE.search(title):
+        return BRIEFING, f"title says {match.group(0)!r}"
+    if match := WEAK_REPORT_TITLE.search(title):
+        return REPORT, f"title says {match.group(0)!r}"
+    if match := STATISTICS_TEXT.search(text[:800]):
+        return BRIEFING, f"text says {match.group(0)!r}"
+    return None
+
+
+def cue_features(title: str, publisher: str = "", text: str = "") -> list[float]:
+    """The same cues as numbers, for the learned type model when no rule is sure."""
+    return [
+        float(bool(STRONG_BRIEFING_TITLE.search(title))),
+        float(bool(STATE_OF.search(title))),
+        float(bool(WEAK_BRIEFING_TITLE.search(title))),
+        float(bool(WEAK_REPORT_TITLE.search(title))),
+        float(bool(REPORT_TITLE.search(title))),
+        float(bool(STATISTICS_PUBLISHERS.search(publisher))),
+        float(bool(INSPECTORATE_PUBLISHERS.search(publisher))),
+        float(bool(COMMITTEE_PUBLISHERS.search(publisher))),
+        float(bool(STATISTICS_TEXT.search(text[:800]))),
+        float(bool(YEAR.search(title))),
+    ]

@@ -1,0 +1,149 @@
+"""One publication, however many places it is seen: mirrors, its PDF, the same text."""
+
+import pytest
+from weasyprint import HTML
+
+from policypulse.catalogue.dedup import NearDuplicates, signature, similarity
+from policypulse.catalogue.models import Publication, PublicationAlias
+from policypulse.harvest.services import add_item, harvest
+from policypulse.sources.models import FetchCache
+from policypulse.workspace import SourceConfig
+from tests.harvest.conftest import corpus_page, raw_text, rss
+
+
+def test_signatures_tell_mirrors_from_different_reports(corpus):
+    texts = [record["text"] for record in corpus]
+    index = NearDuplicates()
+    for key, text in enumerate(texts):
+        assert index.match(signature(text)) is None  # 30 different publications
+        index.add(key, signature(text))
+    mirrored = "Home | Upload | Login\n" + texts[3] + "\nViews: 1,234 | Post on Facebook"
+    assert index.match(signature(mirrored)) == 3
+    assert signature("too short to compare") is None
+    assert similarity(signature(texts[0]), signature(texts[1])) < 0.2
+
+
+def mirror_page(record: dict) -> bytes:
+    """The same publication on a document-sharing site: other chrome, other title."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in raw_text(record["id"]).split("\n") if line)
+    return (
+        "<html><head><title>Download PDF - DocShare</title></head><body><div id='menu'>"
+        "<a href='/'>DocShare</a> | <a href='/upload'>Upload</a></div><article>"
+        f"<h1>{record['title']} - free download</h1>{paragraphs}</article>"
+        "<div class='related'>Views 12,345 | Post on Facebook</div></body></html>"
+    ).encode()
+
+
+@pytest.mark.django_db
+def test_a_mirror_is_the_same_publication(http_server, corpus, config, make_fetcher):
+    record = next(r for r in corpus if len(r["text"].split()) > 200)
+    http_server.routes["/pub/original"] = (
+        200,
+        {"Content-Type": "text/html"},
+        corpus_page(record, 0),
+    )
+    http_server.routes["/docs/12345/mirror"] = (
+        200,
+        {"Content-Type": "text/html"},
+        mirror_page(record),
+    )
+    http_server.routes["/feed.xml"] = (200, {}, rss(http_server.base, [
+        {"title": "", "path": "/pub/original"}, {"title": "", "path": "/docs/12345/mirror"}]))  # fmt: skip
+    config.sources = [SourceConfig(name="f", url=http_server.url("/feed.xml"))]
+    (report,) = harvest(config, fetcher=make_fetcher())
+    assert (report.new, report.duplicates) == (1, 1)
+    publication = Publication.objects.get()  # whichever address arrived first
+    other = "/docs/12345/mirror" if publication.url.endswith("/pub/original") else "/pub/original"
+    alias = PublicationAlias.objects.get(canonical_url__endswith=other)
+    assert alias.publication == publication and alias.reason == "mirror"
+    # Next run: the mirror's address is known and not fetched again.
+    hits = len(http_server.hits)
+    (again,) = harvest(config, fetcher=make_fetcher())
+    assert again.unchanged == 2 and http_server.hits[hits:] == ["/robots.txt", "/feed.xml"]
+
+
+def report_pdf() -> bytes:
+    return HTML(
+        string="<h1>Adult social care review</h1>" + "<p>Councils assessed 1,200 people.</p>" * 40
+    ).write_pdf()
+
+
+LANDING = """<html><head><title>Adult social care review</title></head><body><main>
+<h1>Adult social care review</h1><p>This review of 12 councils found that 1,200 people waited
+more than six months for an assessment, and recommends faster triage.</p>
+<p><a href="/files/review.pdf">Download the report (PDF)</a></p></main></body></html>"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "order", [["/landing", "/files/review.pdf"], ["/files/review.pdf", "/landing"]]
+)
+def test_landing_page_and_its_pdf_are_one_publication(http_server, config, make_fetcher, order):
+    http_server.routes["/landing"] = (200, {"Content-Type": "text/html"}, LANDING.encode())
+    http_server.routes["/files/review.pdf"] = (
+        200,
+        {"Content-Type": "application/pdf"},
+        report_pdf(),
+    )
+    config.sources = []
+    for number, path in enumerate(order):
+        # One source per run, so the order of arrival is the order given.
+        http_server.routes[f"/feed{number}.xml"] = (
+            200,
+            {},
+            rss(http_server.base, [{"title": "", "path": path}]),
+        )
+        config.sources = [
+            SourceConfig(name=f"f{number}", url=http_server.url(f"/feed{number}.xml"))
+        ]
+        harvest(config, fetcher=make_fetcher())
+    publication = Publication.objects.get()
+    assert publication.url.endswith("/landing") and publication.kind == "html"
+    assert publication.attachments.get().status == "ok"
+    assert PublicationAlias.objects.filter(canonical_url__endswith="/files/review.pdf").exists()
+
+
+@pytest.mark.django_db
+def test_the_same_text_at_another_address_is_a_duplicate(http_server, config, make_fetcher):
+    http_server.routes["/a"] = (200, {"Content-Type": "text/html"}, LANDING.encode())
+    http_server.routes["/b"] = (200, {"Content-Type": "text/html"}, LANDING.encode())
+    first, _ = add_item(config, http_server.url("/a"), fetcher=make_fetcher())
+    second, outcome = add_item(config, http_server.url("/b"), fetcher=make_fetcher())
+    assert outcome == "duplicates" and second == first
+    assert Publication.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_items_add_html_and_pdf_with_conditional_get(http_server, config, make_fetcher):
+    def landing(handler):
+        if handler.headers.get("If-None-Match") == '"v1"':
+            handler.send_response(304)
+            handler.end_headers()
+            return
+        body = LANDING.encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("ETag", '"v1"')
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    http_server.routes["/landing"] = landing
+    http_server.routes["/files/review.pdf"] = (
+        200,
+        {"Content-Type": "application/pdf"},
+        report_pdf(),
+    )
+    http_server.routes["/other.pdf"] = (
+        200,
+        {"Content-Type": "application/pdf"},
+        report_pdf().replace(b"1,200", b"1,300"),
+    )
+    publication, outcome = add_item(config, http_server.url("/landing"), fetcher=make_fetcher())
+    assert outcome == "new" and publication.title == "Adult social care review"
+    assert FetchCache.objects.get(url=http_server.url("/landing")).etag == '"v1"'
+    again, outcome = add_item(config, http_server.url("/landing"), fetcher=make_fetcher())
+    assert (again, outcome) == (publication, "unchanged")
+    pdf, outcome = add_item(config, http_server.url("/other.pdf"), fetcher=make_fetcher())
+    assert outcome == "new" and pdf.kind == "pdf" and "Councils assessed" in pdf.text
+    assert pdf.source.name == "added-by-hand"

@@ -1,0 +1,56 @@
+"""The mailing commands through a real `pulse` process on a workspace."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.mailing.conftest import ROOT
+
+PULSE = str(ROOT / ".venv" / "bin" / "pulse")
+
+
+def run(workspace, *args, env=None, check=True):
+    result = subprocess.run([PULSE, "--workspace", str(workspace), *args], capture_output=True,
+                            text=True, env=env)  # fmt: skip
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_subscriber_and_send_commands(tmp_path, sink):
+    env = {**os.environ, "PULSE_SMTP_URL": sink.url}
+    env.pop("PULSE_WORKSPACE", None)
+    env.pop("DATABASE_URL", None)
+    workspace = tmp_path / "ws"
+    subprocess.run([PULSE, "init", str(workspace)], check=True, env=env, capture_output=True)
+    subprocess.run([sys.executable, "-m", "tests.mailing.helpers", str(workspace), "0",
+                    "--draft"], check=True, env=env, cwd=ROOT)  # fmt: skip
+    csv = tmp_path / "people.csv"
+    csv.write_text("email,name,organisation,sectors\nA@x.org,A,,justice\nbad,,,\nb@x.org,B,,nope\n")
+    imported = run(workspace, "subscribers", "import", str(csv), "--json", env=env)
+    report = json.loads(imported.stdout)
+    assert report["created"] == 1 and [r["line"] for r in report["rejected"]] == [3, 4]
+    listed = json.loads(run(workspace, "subscribers", "list", "--json", env=env).stdout)
+    assert [(s["email"], s["status"], s["sectors"]) for s in listed] == [
+        ("a@x.org", "active", ["justice"])
+    ]
+    refused = run(workspace, "send", env=env, check=False)
+    assert refused.returncode == 1 and "approve it first" in refused.stderr
+    assert "Approved" in run(workspace, "edition", "approve", "--month", "2026-10", env=env).stdout
+    assert "1 would be sent" in run(workspace, "send", "--dry-run", env=env).stdout
+    sent = json.loads(run(workspace, "send", "--month", "2026-10", "--json", env=env).stdout)
+    assert sent["sent"] == 1 and sent["complete"] is True
+    assert sink.recipients() == ["a@x.org"]
+    listing = json.loads(run(workspace, "deliveries", "--status", "sent", "--json", env=env).stdout)
+    assert listing["counts"] == {"sent": 1} and listing["rows"][0]["email"] == "a@x.org"
+    exported = json.loads(run(workspace, "subscribers", "export", "a@x.org", env=env).stdout)
+    assert exported["deliveries"][0]["status"] == "sent"
+    run(workspace, "subscribers", "erase", "a@x.org", "--yes", env=env)
+    assert json.loads(run(workspace, "subscribers", "list", "--json", env=env).stdout) == []
+    again = json.loads(run(workspace, "subscribers", "import", str(csv), "--json", env=env).stdout)
+    assert again["created"] == 0 and "suppressed" in again["rejected"][0]["reason"]
+    missing = run(workspace, "subscribers", "export", "nobody@x.org", env=env, check=False)
+    assert missing.returncode == 1 and "no subscriber" in missing.stderr

@@ -1,0 +1,298 @@
+"""Sending against a real aiosmtpd server process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import dkim
+import pytest
+
+from policypulse.editions.models import Edition
+from policypulse.errors import EditionError
+from policypulse.mailing import tokens
+from policypulse.mailing.mailers import open_mailer
+from policypulse.mailing.models import Delivery, Subscriber, Suppression, email_hash
+from policypulse.mailing.sending import send_edition
+from tests.mailing.helpers import make_edition, make_subscribers
+
+
+def parse(raw: bytes):
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def use(config, sink):
+    config.mail.smtp_url = sink.url
+    return config
+
+
+@pytest.mark.django_db
+def test_each_subscriber_gets_one_well_formed_message(mail_config, edition, sink, clock):
+    subscribers = make_subscribers(3)
+    report = send_edition(edition, use(mail_config, sink), clock=clock)
+    assert (report.sent, report.failed, report.complete) == (3, 0, True)
+    messages = sink.messages()
+    assert sorted(m[0] for m in messages) == [s.email for s in subscribers]
+    assert len({m[1] for m in messages}) == 3  # a unique Message-ID per delivery
+    for recipient, message_id, raw in messages:
+        message = parse(raw)
+        assert message.get_content_type() == "multipart/alternative"
+        kinds = [part.get_content_type() for part in message.iter_parts()]
+        assert kinds == ["text/plain", "text/html"]
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert message["Archived-At"] == "<https://digest.example.org/editions/2026-10/>"
+        assert message["List-Archive"] == "<https://digest.example.org/editions/>"
+        assert message["Message-ID"] == message_id
+        delivery = Delivery.objects.get(subscriber__email=recipient)
+        assert delivery.message_id == message_id
+        assert delivery.status == "sent" and delivery.reply.startswith("250 ")
+        assert delivery.sent_at is not None
+    assert Edition.objects.get(pk=edition.pk).status == "sent"
+
+
+@pytest.mark.django_db
+def test_list_unsubscribe_is_one_unfolded_unencoded_line(mail_config, edition, sink, clock):
+    (subscriber,) = make_subscribers(1)
+    send_edition(edition, use(mail_config, sink), clock=clock)
+    (_, _, raw) = sink.messages()[0]
+    lines = raw.split(b"\r\n")
+    (header,) = [line for line in lines if line.lower().startswith(b"list-unsubscribe:")]
+    token = tokens.make_token(subscriber.key, tokens.UNSUBSCRIBE)
+    expected = (
+        f"List-Unsubscribe: <https://digest.example.org/unsubscribe/{token}/>, "
+        f"<mailto:digest@example.org?subject=unsubscribe%20{token.replace(':', '%3A')}>"
+    ).encode()
+    assert header == expected
+    assert len(header) > 78  # long enough that the default policy would have folded it
+    following = lines[lines.index(header) + 1]
+    assert not following[:1].isspace()  # no continuation line
+    assert b"=?" not in header
+
+
+@pytest.mark.django_db
+def test_personalisation_by_sector_and_links(mail_config, edition, sink, clock):
+    make_subscribers(2, sectors_cycle=(["justice"], ["children", "adult-care"]))
+    send_edition(edition, use(mail_config, sink), clock=clock)
+    by_recipient = {recipient: parse(raw) for recipient, _, raw in sink.messages()}
+    justice = by_recipient["reader00000@example.net"]
+    others = by_recipient["reader00001@example.net"]
+    justice_text = justice.get_body(("plain",)).get_content()
+    others_html = others.get_body(("html",)).get_content()
+    assert "CRIMINAL JUSTICE" in justice_text and "CHILDREN" not in justice_text
+    assert "Criminal Justice" not in others_html and "Children" in others_html
+    subscriber = Subscriber.objects.get(email="reader00001@example.net")
+    link = f"https://digest.example.org/preferences/{tokens.make_token(subscriber.key, tokens.PREFERENCES)}/"
+    assert link in others_html
+    assert justice["To"] == "Reader 0 <reader00000@example.net>"
+    assert "<b>&amp;</b>" not in others_html  # harvested text stays escaped
+
+
+@pytest.mark.django_db
+def test_nothing_in_their_sectors_is_skipped_not_sent(mail_config, sink, clock):
+    from policypulse.editions.models import EditionItem
+
+    edition = make_edition(mail_config, approve=False)
+    EditionItem.objects.filter(edition=edition, sector="justice").delete()
+    from policypulse.editions.services import approve_edition
+
+    edition = approve_edition(edition)
+    make_subscribers(2, sectors_cycle=(["justice"], []))
+    report = send_edition(edition, use(mail_config, sink), clock=clock)
+    assert (report.sent, report.skipped) == (1, 1)
+    assert sink.recipients() == ["reader00001@example.net"]
+
+
+@pytest.mark.django_db
+def test_draft_edition_is_refused(mail_config, sink, clock):
+    draft = make_edition(mail_config, approve=False)
+    make_subscribers(1)
+    with pytest.raises(EditionError, match="approve it first"):
+        send_edition(draft, use(mail_config, sink), clock=clock)
+    assert sink.messages() == []
+
+
+@pytest.mark.django_db
+def test_dkim_signature_verifies(mail_config, edition, sink, clock, dkim_key):
+    key, record = dkim_key
+    mail_config.mail.dkim_domain = "example.org"
+    mail_config.mail.dkim_selector = "pulse"
+    mail_config.mail.dkim_key_file = str(key)
+    make_subscribers(1)
+    send_edition(edition, use(mail_config, sink), clock=clock)
+    (_, _, raw) = sink.messages()[0]
+    assert raw.startswith(b"DKIM-Signature:")
+
+    def dns(name, timeout=5):
+        assert name == b"pulse._domainkey.example.org."
+        return record
+
+    assert dkim.verify(raw, dnsfunc=dns)
+    folded = parse(raw)["DKIM-Signature"]
+    signature = dkim.util.parse_tag_value("".join(str(folded).split()).encode())
+    signed = signature[b"h"].replace(b" ", b"").split(b":")
+    assert {b"from", b"subject", b"list-unsubscribe", b"list-unsubscribe-post"} <= set(signed)
+    assert not dkim.verify(raw.replace(b"Evidence on", b"Evidenze on", 1), dnsfunc=dns)
+
+
+@pytest.mark.django_db
+def test_rate_limit_spaces_messages(mail_config, edition, sink, clock):
+    make_subscribers(5)
+    send_edition(edition, use(mail_config, sink), clock=clock, rate=2)
+    assert len(sink.messages()) == 5
+    assert clock.slept == [0.5, 0.5, 0.5, 0.5]  # 2 a second: four waits between five messages
+    sent_at = list(Delivery.objects.order_by("sent_at").values_list("sent_at", flat=True))
+    gaps = [(b - a).total_seconds() for a, b in zip(sent_at, sent_at[1:], strict=False)]
+    assert gaps == [0.5] * 4
+
+
+@pytest.mark.django_db
+def test_temporary_refusal_is_retried_and_never_failed(mail_config, edition, make_sink, clock):
+    sink = make_sink({"temporary": {"reader00001@example.net": 2}})
+    make_subscribers(3)
+    report = send_edition(edition, use(mail_config, sink), clock=clock)
+    assert report.complete and report.sent == 3 and report.failed == 0
+    assert report.retries == 2
+    assert sorted(sink.recipients()) == [f"reader0000{n}@example.net" for n in range(3)]
+    assert sink.refusals() == [("reader00001@example.net", 451)] * 2
+    delivery = Delivery.objects.get(subscriber__email="reader00001@example.net")
+    assert delivery.status == "sent" and delivery.attempts == 3
+    assert clock.slept == [30.0, 60.0]  # backed off, then retried: the send did not end early
+
+
+@pytest.mark.django_db
+def test_temporary_refusals_past_the_window_stay_pending(mail_config, edition, make_sink, clock):
+    sink = make_sink({"temporary": {"reader00000@example.net": 100}})
+    mail_config.mail.retry_window_minutes = 5
+    make_subscribers(2)
+    report = send_edition(edition, use(mail_config, sink), clock=clock)
+    assert not report.complete and report.pending == 1 and report.failed == 0
+    delivery = Delivery.objects.get(subscriber__email="reader00000@example.net")
+    assert delivery.status == "pending" and delivery.reply.startswith("451")
+    assert Edition.objects.get(pk=edition.pk).status == "approved"
+    assert sink.recipients() == ["reader00001@example.net"]
+
+
+@pytest.mark.django_db
+def test_permanent_refusal_bounces_the_address(mail_config, edition, make_sink, clock):
+    sink = make_sink({"permanent": ["reader00002@example.net"]})
+    make_subscribers(4)
+    report = send_edition(edition, use(mail_config, sink), clock=clock)
+    assert (report.sent, report.failed, report.bounced) == (3, 1, 1)
+    delivery = Delivery.objects.get(subscriber__email="reader00002@example.net")
+    assert delivery.status == "failed" and delivery.reply.startswith("550 5.1.1")
+    subscriber = Subscriber.objects.get(email="reader00002@example.net")
+    assert subscriber.status == "bounced"
+    assert Suppression.objects.filter(email_hash=email_hash(subscriber.email)).exists()
+    assert subscriber.events.filter(kind="bounced").exists()
+
+
+@pytest.mark.django_db
+def test_unsubscribe_arriving_mid_send_is_honoured(mail_config, edition, sink, clock):
+    from policypulse.mailing.consent import unsubscribe
+
+    subscribers = make_subscribers(4)
+    late = subscribers[3]
+
+    class UnsubscribeAfterFirst:
+        """A mailer wrapper standing in for a reader who clicks while the send runs."""
+
+        def __init__(self, inner):
+            self.inner = inner
+            self.count = 0
+
+        def send_messages(self, messages):
+            result = self.inner.send_messages(messages)
+            self.count += 1
+            if self.count == 1:
+                unsubscribe(Subscriber.objects.get(pk=late.pk), "one-click")
+                Suppression.objects.create(email_hash=email_hash(subscribers[2].email),
+                                           reason="manual")  # fmt: skip
+            return result
+
+        def open(self):
+            return self.inner.open()
+
+        def close(self):
+            self.inner.close()
+
+    mailer = UnsubscribeAfterFirst(open_mailer(use(mail_config, sink)))
+    report = send_edition(edition, mail_config, clock=clock, mailer=mailer)
+    assert sorted(sink.recipients()) == [s.email for s in subscribers[:2]]
+    assert report.skipped == 2
+    assert set(Delivery.objects.filter(status="skipped").values_list("reply", flat=True)) == {
+        "subscriber is unsubscribed",
+        "address suppressed",
+    }
+
+
+@pytest.mark.django_db
+def test_rerun_sends_nobody_twice_and_in_flight_rows_become_unknown(
+    mail_config, edition, sink, clock
+):
+    make_subscribers(4)
+    send_edition(edition, use(mail_config, sink), clock=clock)
+    assert len(sink.messages()) == 4
+    # A run killed between claim and reply leaves a row `sending`:
+    Delivery.objects.filter(subscriber__email="reader00001@example.net").update(status="sending")
+    Edition.objects.filter(pk=edition.pk).update(status="approved")
+    report = send_edition(edition, mail_config, clock=clock)
+    assert report.recovered_in_flight == 1 and report.sent == 0
+    assert len(sink.messages()) == 4
+    assert Delivery.objects.get(subscriber__email="reader00001@example.net").status == "unknown"
+    report = send_edition(edition, mail_config, clock=clock, resend_unknown=True)
+    assert report.sent == 1 and len(sink.messages()) == 5
+
+
+@pytest.mark.django_db
+def test_dry_run_counts_and_sends_nothing(mail_config, edition, sink, clock):
+    make_subscribers(3)
+    Suppression.objects.create(email_hash=email_hash("reader00000@example.net"), reason="x")
+    report = send_edition(edition, use(mail_config, sink), dry_run=True)
+    assert (report.would_send, report.skipped) == (2, 1)
+    assert Delivery.objects.count() == 0 and sink.messages() == []
+
+
+@pytest.mark.django_db
+def test_hostile_names_and_titles_cannot_add_headers(mail_config, sink, clock):
+    edition = make_edition(mail_config, title="October\r\nBcc: victim@example.com")
+    Subscriber.objects.create(
+        email="eve@example.net", name="Eve\r\nBcc: spy@example.com\n\nbody", status="active"
+    )
+    send_edition(edition, use(mail_config, sink), clock=clock)
+    ((recipient, _, raw),) = sink.messages()
+    assert recipient == "eve@example.net"
+    head = raw.split(b"\r\n\r\n")[0]
+    assert b"\r\nBcc:" not in head and b"\nBcc:" not in head
+    message = parse(raw)
+    assert message["Subject"] == "October Bcc: victim@example.com"
+    assert message["To"].addresses[0].addr_spec == "eve@example.net"
+
+
+def test_openssl_rsa_signature_is_byte_identical_to_dkimpys(dkim_key, monkeypatch):
+    from policypulse.mailing.backends import SIGNED_HEADERS, DkimSigner, use_openssl_rsa
+
+    key, _ = dkim_key
+    raw = b"From: a@example.org\r\nTo: b@example.net\r\nSubject: Hi\r\n\r\nBody\r\n"
+    monkeypatch.setattr("time.time", lambda: 1_800_000_000)
+    assert use_openssl_rsa()
+    fast = DkimSigner.from_file("example.org", "pulse", key).sign(raw)
+    monkeypatch.setattr(dkim, "RSASSA_PKCS1_v1_5_sign", dkim.crypto.RSASSA_PKCS1_v1_5_sign)
+    pure = dkim.sign(raw, b"pulse", b"example.org", key.read_bytes(),
+                     canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS)  # fmt: skip
+    assert fast == pure + raw
+
+
+@pytest.mark.django_db
+def test_unreachable_server_fails_fast_and_touches_nothing(mail_config, edition, clock):
+    import socket
+
+    from policypulse.errors import MailError
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mail_config.mail.smtp_url = f"smtp://127.0.0.1:{port}"
+    make_subscribers(2)
+    with pytest.raises(MailError, match="cannot start sending"):
+        send_edition(edition, mail_config, clock=clock)
+    assert Delivery.objects.count() == 0

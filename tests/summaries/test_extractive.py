@@ -1,0 +1,208 @@
+"""The extractive backend: opening, selection, trimming, acronyms; end to end on long text."""
+
+from __future__ import annotations
+
+import pytest
+
+from policypulse.summaries.backends import Document, Options, get_backend
+from policypulse.summaries.extractive import (
+    _trim,
+    extract,
+    lead,
+    publisher_name,
+    spell_out_acronyms,
+    topic,
+    with_article,
+)
+from policypulse.summaries.guard import check
+from policypulse.summaries.text import word_count
+
+BOILERPLATE = """Skip to main content
+Cookies on GOV.UK
+We use some essential cookies to make this website work. Accept additional cookies
+Reject additional cookies View cookies
+Menu
+Search GOV.UK
+Home > Children > Social care
+Research and analysis
+Published 3 August 2017
+Applies to England
+"""
+
+CONTENTS = """Contents
+Executive summary 3
+1. Introduction 5
+2. Methods 8
+3. Findings 12
+4. Recommendations 30
+"""
+
+KEY_FINDINGS = """Executive summary
+This evaluation examines the Pause programme, which works with women who have experienced, or are at risk of, repeated removals of children from their care.
+Key findings
+• The evaluation found that 38 per cent of women completed the full 18 month programme.
+• Among the women who took part, the rate of pregnancy fell to 2 per cent during the programme, compared with 17 per cent in the year before it.
+• Practitioners reported that the intensive relationship with a single practitioner was the most valued part of the model.
+• The programme cost £4.2 million over two years across 18 local authorities (LAs).
+The report recommends that the Department for Education (DfE) continues to fund the programme while a longer-term impact study is carried out.
+"""
+
+PAGE_FURNITURE = """
+Evaluation of Pause 4
+Department for Education
+Page {page} of 40
+"""
+
+BODY = """The programme works with women who have had two or more children removed. It offers an
+intensive, relationship-based service for 18 months. Local authorities choose how to
+integrate the programme with their existing services. Fieldwork took place in 2016 and included
+interviews with 64 women and 41 practitioners. Women described the practitioner as someone who
+listened and did not judge them. Several local authorities reported savings in the costs of
+care proceedings, although these were not measured consistently across sites.
+"""
+
+
+def long_report(pages: int = 10) -> str:
+    """A realistic long publication: page chrome, a contents list, key findings, ten pages
+    of body text with running heads and page numbers."""
+    parts = [BOILERPLATE, CONTENTS, KEY_FINDINGS]
+    for page in range(1, pages + 1):
+        parts.append(PAGE_FURNITURE.format(page=page))
+        parts.append(f"{page}. Chapter {page}\n" + BODY * 3)
+    parts.append("© Crown copyright 2017\nThis publication is licensed under the terms of the "
+                 "Open Government Licence v3.0 except where otherwise stated.")  # fmt: skip
+    return "\n".join(parts)
+
+
+DOCUMENT = Document("Evaluation of Pause", long_report(), "Department for Education", "report")
+
+
+def test_end_to_end_on_a_long_report_reads_like_the_editor_and_passes_the_guard():
+    result = extract(DOCUMENT, Options())
+    summary = result.text
+
+    assert summary.startswith("This evaluation by the Department for Education examines the "
+                              "Pause programme")  # fmt: skip
+    assert 70 <= word_count(summary) <= 120
+    assert "38 per cent" in summary and "2 per cent" in summary
+    for chrome in ("cookie", "Skip to", "Contents", "Page 3", "Crown copyright", "Menu"):
+        assert chrome.lower() not in summary.lower()
+    assert check(summary, "\n".join([DOCUMENT.publisher, DOCUMENT.title, DOCUMENT.text]),
+                 min_words=70, max_words=120) == []  # fmt: skip
+    assert result.notes == []
+    assert get_backend("extractive").summarize(DOCUMENT, Options()) == summary
+
+
+def test_the_budget_is_respected_and_the_summary_ends_at_a_sentence_boundary():
+    for low, high in ((40, 60), (70, 120), (100, 150)):
+        text = extract(DOCUMENT, Options(min_words=low, max_words=high, target_words=low)).text
+        assert low <= word_count(text) <= high, (low, high, text)
+        assert text.endswith((".", "”", "’"))
+
+
+def test_trim_drops_whole_sentences_from_the_end():
+    text = "One two three four five. Six seven eight nine ten. Eleven twelve thirteen."
+    assert _trim(text, 10) == "One two three four five. Six seven eight nine ten."
+    assert _trim(text, 9) == "One two three four five."
+    assert _trim(text, 100) == text
+
+
+def test_a_source_too_short_is_reported_not_padded():
+    document = Document("Housing First", "Housing First is a homelessness intervention for "
+                        "rough sleepers with complex needs.", "House of Commons Library")  # fmt: skip
+    result = extract(document, Options())
+    assert word_count(result.text) < 70
+    assert result.notes and "too little" in result.notes[0]
+    assert "rough sleepers with complex needs" in result.text
+
+
+def test_redundant_findings_are_skipped():
+    text = (
+        "Key findings\n"
+        "• The number of rough sleepers rose by 15% to 4,751 in autumn 2017.\n"
+        "• The number of rough sleepers rose by 15% to 4,751 in autumn 2017 in England.\n"
+        "• London represented 24% of the total, up from 23% in 2016.\n"
+    )
+    summary = extract(Document("Rough sleeping statistics", text, "MHCLG"), Options()).text
+    assert summary.count("4,751") == 1 and "24%" in summary
+
+
+def test_first_person_sentences_are_left_out_or_only_quoted():
+    text = (
+        "We inspected 12 prisons and we found that 40% of prisoners felt unsafe. "
+        "Violence rose by 38% in the year to March 2017, the report shows. "
+        "Self-harm incidents increased to 40,161, the highest figure on record. "
+    ) * 2
+    summary = extract(Document("Annual report", text, "HM Inspectorate of Prisons"),
+                      Options(min_words=20, max_words=60, target_words=30)).text  # fmt: skip
+    assert "We inspected" not in summary
+    assert check(summary, text + " HM Inspectorate of Prisons Annual report") == []
+
+
+def test_acronyms_are_spelled_out_once():
+    definitions = {"EHC": "education, health and care", "LAs": "local authorities"}
+    text = "The EHC plans rose. EHC plans were late. Education, Health and Care (EHC) plans."
+    assert spell_out_acronyms(text, definitions) == (
+        "The education, health and care (EHC) plans rose. EHC plans were late. EHC plans."
+    )
+    assert spell_out_acronyms("Most LAs improved.", definitions) == (
+        "Most local authorities (LAs) improved."
+    )
+
+
+@pytest.mark.parametrize(
+    "title,expected",
+    [
+        ("Evaluation of Pause", "Pause"),
+        ("Poverty, evictions and forced moves", "poverty, evictions and forced moves"),
+        ("Youth Engagement Fund Evaluation - Final Report", "the Youth Engagement Fund"),
+        ("Crime in England and Wales: year ending December 2019",
+         "crime in England and Wales: year ending December 2019"),
+        ("Evaluation of Early Implementation of 30 Hours Free Childcare: research brief",
+         "the Early Implementation of 30 Hours Free Childcare"),
+    ],
+)  # fmt: skip
+def test_topic_from_title(title, expected):
+    assert topic(title) == expected
+
+
+def test_publisher_names_and_articles():
+    assert publisher_name("Department for Education (mirror: vdocuments.us)") == (
+        "Department for Education"
+    )
+    assert with_article("Department for Education") == "the Department for Education"
+    assert with_article("HM Inspectorate of Prisons") == "HM Inspectorate of Prisons"
+    assert with_article("Ofsted") == "Ofsted"
+    assert with_article("NHS Digital") == "NHS Digital"
+
+
+def test_lead_takes_the_first_sentences_up_to_the_budget():
+    text = "First sentence has five words. Second one has four. " * 30
+    result = lead(text, 20)
+    assert word_count(result) <= 20 and result.endswith(".")
+    assert result.startswith("First sentence has five words. Second one has four.")
+
+
+def test_every_corpus_page_gives_a_grounded_summary_within_bounds(corpus_pages):
+    """The 30 shared corpus pages: every figure grounded, every summary within bounds except
+    where the page is too short (or only acknowledgements), which the notes then say."""
+    short = {"commons-library-housing-first-2021",
+             "homeoffice-early-intervention-youth-fund-impact-2025"}  # fmt: skip
+    for page in corpus_pages:
+        document = Document(page["title"], page["text"], page["publisher"], page["type"])
+        result = extract(document, Options())
+        source = "\n".join([page["publisher"], page["title"], page["text"]])
+        failures = check(result.text, source, min_words=70, max_words=120)
+        if page["id"] in short:
+            assert [f.rule for f in failures] == ["length"] and result.notes, page["id"]
+        else:
+            assert failures == [], (page["id"], failures, result.text)
+
+
+def test_topic_keeps_a_programme_name_capitalised():
+    from policypulse.summaries.extractive import topic
+
+    assert topic("Evaluation of the Return Home Well hospital discharge programme").startswith(
+        "Return Home Well"
+    )
+    assert topic("Children looked after in 2026").startswith("children looked after")

@@ -1,0 +1,108 @@
+"""Reading a publication's text: sections, boilerplate, contents lists, sentences, acronyms."""
+
+from policypulse.summaries.text import (
+    acronyms,
+    candidates,
+    is_boilerplate,
+    split_sentences,
+    strip_footnote_markers,
+)
+
+RAW = """Skip to main content
+Cookies on this site
+Menu
+Contents
+1. Main points 3
+2. Background 5
+3. Methods 9
+
+1. Main points
+
+The level of crime has remained broadly stable; the survey estimates a fall of 5%.
+Total theft decreased by 9%, to levels last seen in 2017.
+
+2. Background
+
+Police recorded crime data give more insight into higher-harm violence than the survey does.
+
+Recommendations
+• Forces should publish their outcome data every quarter for all offence types.
+Page 4 of 20
+Contact: Email crime.statistics@example.gov.uk
+"""
+
+
+def test_sections_are_detected_and_key_sections_marked():
+    found = {c.text: c for c in candidates(RAW)}
+    fall = found[
+        "The level of crime has remained broadly stable; the survey estimates a fall of 5%."
+    ]
+    assert fall.in_key_section and fall.heading == "1. Main points"
+    overview = found["Police recorded crime data give more insight into higher-harm violence "
+                     "than the survey does."]  # fmt: skip
+    assert not overview.in_key_section and overview.heading == "2. Background"
+    bullet = found["Forces should publish their outcome data every quarter for all offence types."]
+    assert bullet.bullet and bullet.in_key_section and bullet.heading == "Recommendations"
+
+
+def test_chrome_contents_and_page_furniture_are_dropped():
+    texts = " ".join(c.text for c in candidates(RAW))
+    for chrome in ("Skip to", "Cookies", "Menu", "Methods 9", "Page 4", "Contact", "@"):
+        assert chrome not in texts
+    assert [c.position for c in candidates(RAW)] == list(range(4))
+
+
+def test_boilerplate_lines():
+    for line in ("Accept all cookies", "Published 3 August 2017", "© Crown copyright 2017",
+                 "Introduction 4", "0 50,000 100,000 150,000 200,000", "6 downloads 0 Views 187KB Size Report"):  # fmt: skip
+        assert is_boilerplate(line), line
+    assert not is_boilerplate("There were 354,000 children with EHC plans in January 2019.")
+
+
+def test_flattened_mirror_text_is_cut_at_the_self_description():
+    raw = ("Responsible Statistician: Jo Bloggs Office hours: 0303 444 3867 Media Enquiries: "
+           "0303 444 1209 [email protected] Date of next publication: Winter 2018/19 This "
+           "publication provides information on the single night snapshot of rough sleeping "
+           "taken annually in England.")  # fmt: skip
+    assert [c.text for c in candidates(raw)] == [
+        "This publication provides information on the single night snapshot of rough "
+        "sleeping taken annually in England."
+    ]
+
+
+def test_a_sentence_cut_off_at_the_end_of_the_excerpt_is_dropped():
+    found = candidates("The survey covered 2,000 adults in England. It found that the share of")
+    assert [c.text for c in found] == ["The survey covered 2,000 adults in England."]
+
+
+def test_table_rows_become_findings():
+    found = candidates("Main Points\n80,659 prisoners as at 30 June 2022 | This is a rise of 3%. |")
+    assert found[0].text == "80,659 prisoners as at 30 June 2022: This is a rise of 3%."
+
+
+def test_sentences_keep_closing_quotes_and_brackets():
+    assert split_sentences("He said “It is so.” Then it rose (by 5%.) Next.") == [
+        "He said “It is so.”",
+        "Then it rose (by 5%.)",
+        "Next.",
+    ]
+
+
+def test_glued_footnote_markers_are_removed_but_not_real_numbers():
+    assert strip_footnote_markers("published by NHS Digital1 today (2015-16)2.") == (
+        "published by NHS Digital today (2015-16)."
+    )
+    assert strip_footnote_markers("COVID-19 in 2016-17") == "COVID-19 in 2016-17"
+
+
+def test_acronyms_defined_by_the_source():
+    text = ("a statement of special educational needs or education, health and care (EHC) plan; "
+            "His Majesty’s Prison and Probation Service (HMPPS); Integrated Care Systems (ICSs); "
+            "the Department (the Department); Councils with Adult Social Services "
+            "Responsibilities (CASSRs)")  # fmt: skip
+    assert acronyms(text) == {
+        "EHC": "education, health and care",
+        "HMPPS": "His Majesty’s Prison and Probation Service",
+        "ICSs": "Integrated Care Systems",
+        "CASSRs": "Councils with Adult Social Services Responsibilities",
+    }
