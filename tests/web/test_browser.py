@@ -59,6 +59,13 @@ def check_accessible(page):
     assert outline[0] != "BODY" and outline[1] != "none", outline
 
 
+def settle(page):
+    """Wait until htmx has finished its requests and swaps, as a user waits for the screen."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def row_status(page, index: int):
     return page.locator(".queue-row").nth(index).locator(".badge").first
 
@@ -99,11 +106,13 @@ def test_an_editor_reviews_and_approves_the_month(live_server, browser_page, tmp
         page.keyboard.press("a")
         expect(page.locator("#item-status")).to_have_text("Accepted")
         expect(row_status(page, index)).to_have_text("accepted")
+        settle(page)
     page.keyboard.press("j")
     expect(page.locator("#item-title")).to_contain_text(titles[3])
     page.keyboard.press("r")
     expect(page.locator("#item-status")).to_have_text("Rejected")
     expect(row_status(page, 3)).to_have_text("rejected")
+    settle(page)
 
     # Edit a summary: e opens the box, Ctrl+Enter saves, the guard runs again.
     page.keyboard.press("j")

@@ -9,14 +9,25 @@
 
   function rows() { return Array.from(document.querySelectorAll(".queue-row")); }
 
+  // The selected row is remembered by id: an htmx swap that redraws a row (after a decision)
+  // must not make j/k start again from the top.
+  let selectedId = null;
+
   function currentIndex(list) {
-    const selected = document.querySelector(".queue-row.selected");
-    return selected ? list.findIndex(function (row) { return row.id === selected.id; }) : -1;
+    return selectedId ? list.findIndex(function (row) { return row.id === selectedId; }) : -1;
+  }
+
+  function markSelected() {
+    document.querySelectorAll(".queue-row.selected").forEach(function (r) {
+      if (r.id !== selectedId) r.classList.remove("selected");
+    });
+    const row = selectedId && document.getElementById(selectedId);
+    if (row) row.classList.add("selected");
   }
 
   function select(row) {
-    document.querySelectorAll(".queue-row.selected").forEach(function (r) { r.classList.remove("selected"); });
-    row.classList.add("selected");
+    selectedId = row.id;
+    markSelected();
     const link = row.querySelector(".row-link");
     link.focus();
     row.scrollIntoView({ block: "nearest" });
@@ -77,8 +88,8 @@
   document.addEventListener("click", function (event) {
     const row = event.target.closest(".queue-row");
     if (row) {
-      document.querySelectorAll(".queue-row.selected").forEach(function (r) { r.classList.remove("selected"); });
-      row.classList.add("selected");
+      selectedId = row.id;
+      markSelected();
     }
   });
 
@@ -89,6 +100,7 @@
     lastMove = form ? { item: form.querySelector("[name=item]").value, step: event.detail.parameters.step } : null;
   });
   document.addEventListener("htmx:afterSettle", function () {
+    markSelected();
     if (lastMove) {
       const entry = document.getElementById("entry-" + lastMove.item);
       if (entry) {
