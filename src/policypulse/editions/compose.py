@@ -75,7 +75,7 @@ def main_themes(titles: list[str], limit: int = 4) -> list[str]:
     counts: dict[str, int] = {}
     first_seen: dict[str, int] = {}
     for title in titles:
-        for word in {w.strip(".,:;()'’\"").lower() for w in title.split()}:
+        for word in dict.fromkeys(w.strip(".,:;()'’\"").lower() for w in title.split()):
             if len(word) > 3 and word not in _THEME_STOPWORDS and not word.isdigit():
                 counts[word] = counts.get(word, 0) + 1
                 first_seen.setdefault(word, len(first_seen))
