@@ -67,3 +67,24 @@ def test_source_text_takes_the_metadata_and_readable_attachments():
     text = source_text(publication)
     assert text.startswith("Carers Trust\n\nState of caring 2019")
     assert "17 tables" in text and "99" not in text
+
+
+@pytest.mark.django_db
+def test_source_text_brings_the_reports_key_findings_early():
+    from policypulse.catalogue.models import Attachment, Publication
+    from policypulse.summaries.services import source_text
+
+    publication = Publication.objects.create(
+        url="https://x.example/p",
+        canonical_url="https://x.example/p",
+        title="A review",
+        text="The landing page.",
+        key_text="Key findings: 41% of councils met the target.",
+    )
+    Attachment.objects.create(
+        publication=publication, url="https://x.example/p.pdf", status="ok", text="Full report."
+    )
+    text = source_text(publication)
+    assert (
+        text.index("The landing page.") < text.index("41% of councils") < text.index("Full report.")
+    )

@@ -41,8 +41,10 @@ class Produced:
 
 
 def source_text(publication: Publication) -> str:
-    """What a summary may draw on: the metadata, the page and its readable attachments."""
+    """What a summary may draw on: the metadata, the page, the report's executive summary or
+    key findings (found by the harvester, so it comes early), then its readable attachments."""
     parts = [publication.publisher, publication.title, publication.description, publication.text]
+    parts.append(publication.key_text)
     parts += [a.text for a in publication.attachments.all() if a.status == "ok"]
     return "\n\n".join(part for part in parts if part)
 
