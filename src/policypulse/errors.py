@@ -7,6 +7,7 @@
     │   ├── FetchError         network, HTTP status, size, robots, address refused
     │   └── ExtractError       the body is not what we can read (not HTML, bad PDF)
     ├── DropItem               a stage decided an item goes no further (not an error)
+    ├── GoldFileError          an evaluation's gold file cannot be read or lacks a field
     ├── EditionError           no such edition, or it is frozen
     └── MailError              sending or subscriber data problems
 
@@ -40,6 +41,10 @@ class ExtractError(SourceError):
 
 
 class DropItem(PulseError):  # noqa: N818 - named as scrapy does: a decision, not a failure
+    pass
+
+
+class GoldFileError(PulseError):
     pass
 
 

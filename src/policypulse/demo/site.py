@@ -9,7 +9,6 @@ import datetime
 import html
 import json
 import threading
-from dataclasses import dataclass
 from email.utils import format_datetime
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -150,18 +149,6 @@ def feed_path(publisher: dict) -> str:
     return f"/{publisher['site']}/feed.{'xml' if publisher['feed'] == 'rss' else 'atom'}"
 
 
-@dataclass
-class Site:
-    base: str
-    routes: dict[str, tuple[str, bytes]]
-
-    def feeds(self, corpus: dict) -> list[dict]:
-        return [
-            {"name": p["site"], "url": self.base + feed_path(p), "publisher": p["name"]}
-            for p in corpus["publishers"]
-        ]
-
-
 def build_routes(base: str) -> dict[str, tuple[str, bytes]]:
     corpus = load_corpus()
     routes: dict[str, tuple[str, bytes]] = {}
@@ -219,5 +206,8 @@ class DemoServer:
         self.httpd.server_close()
 
     def feeds(self) -> list[dict]:
-        corpus = load_corpus()
-        return Site(self.base, {}).feeds(corpus)
+        """The demo's sources: one feed per publisher."""
+        return [
+            {"name": p["site"], "url": self.base + feed_path(p), "publisher": p["name"]}
+            for p in load_corpus()["publishers"]
+        ]

@@ -9,11 +9,11 @@ adds the same metrics for the text's first sentences up to the same budget, in t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from statistics import mean
 
-from policypulse.errors import PulseError
+from policypulse.errors import GoldFileError, PulseError  # noqa: F401 - GoldFileError: read_gold
+from policypulse.gold import read_gold_lines
 from policypulse.summaries.backends import Backend, Document, Options
 from policypulse.summaries.extractive import lead
 from policypulse.summaries.guard import ungrounded_figures
@@ -22,30 +22,8 @@ from policypulse.summaries.text import split_sentences, word_count
 BASELINES = ("lead",)
 
 
-class GoldFileError(PulseError):
-    """The gold file cannot be read or lacks a field."""
-
-
 def read_gold(path: Path) -> list[dict]:
-    items = []
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GoldFileError(f"cannot read {path}: {exc}") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldFileError(f"{path}, line {number}: not JSON ({exc.msg})") from None
-        missing = [key for key in ("id", "text", "summary") if not item.get(key)]
-        if missing:
-            raise GoldFileError(f"{path}, line {number}: missing {', '.join(missing)}")
-        items.append(item)
-    if not items:
-        raise GoldFileError(f"{path} has no items")
-    return items
+    return read_gold_lines(path, ("id", "text", "summary"))
 
 
 def gold_source(item: dict) -> str:

@@ -15,19 +15,15 @@ the gold file itself honestly: each fold is predicted by a model that never saw 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from policypulse.errors import PulseError
+from policypulse.errors import GoldFileError  # noqa: F401 - raised by read_gold
+from policypulse.gold import read_gold_lines
 from policypulse.triage.classify import Item, Labels, classify
 from policypulse.triage.model import OUT, Example, Taxonomy, train
 
 REQUIRED = ("id", "title", "sector", "type")
-
-
-class GoldFileError(PulseError):
-    """The gold file is missing, unreadable or a line lacks a required field."""
 
 
 @dataclass
@@ -51,21 +47,8 @@ class GoldItem:
 
 
 def read_gold(path: Path) -> list[GoldItem]:
-    try:
-        lines = Path(path).read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GoldFileError(f"cannot read gold file {path}: {exc}") from None
     items = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldFileError(f"{path}, line {number}: not JSON ({exc.msg})") from None
-        missing = [key for key in REQUIRED if not row.get(key)]
-        if missing:
-            raise GoldFileError(f"{path}, line {number}: missing {', '.join(missing)}")
+    for row in read_gold_lines(path, REQUIRED):
         items.append(
             GoldItem(
                 id=str(row["id"]),
@@ -77,8 +60,6 @@ def read_gold(path: Path) -> list[GoldItem]:
                 document_type=str(row.get("document_type") or ""),
             )  # fmt: skip
         )
-    if not items:
-        raise GoldFileError(f"{path}: no items")
     return items
 
 

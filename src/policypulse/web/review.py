@@ -231,34 +231,32 @@ def _refresh_label(publication):
     publication.label = TriageLabel.objects.get(publication=publication)
 
 
+def _change_label(publication, user, field: str, value: str) -> None:
+    """One editor change of the label (decision, sector or type), recorded for the triage to
+    learn from and in the audit log, in one transaction."""
+    with transaction.atomic():
+        before = _label_state(publication)[field]
+        record_editor_decision(publication, user=user, **{field: value})
+        audit.record(user, field, before=before, after=value, publication=publication)
+        _refresh_label(publication)
+
+
 def decide(publication, user, decision: str):
     if decision not in ("accepted", "rejected", "pending"):
         raise ReviewError(f"unknown decision {decision!r}")
-    with transaction.atomic():
-        before = _label_state(publication)["decision"]
-        record_editor_decision(publication, user=user, decision=decision)
-        audit.record(user, "decision", before=before, after=decision, publication=publication)
-        _refresh_label(publication)
+    _change_label(publication, user, "decision", decision)
 
 
 def change_sector(publication, user, sector: str, config: Config):
     if sector not in [*config.sector_keys(), OUT]:
         raise ReviewError(f"unknown sector {sector!r}")
-    with transaction.atomic():
-        before = _label_state(publication)["sector"]
-        record_editor_decision(publication, user=user, sector=sector)
-        audit.record(user, "sector", before=before, after=sector, publication=publication)
-        _refresh_label(publication)
+    _change_label(publication, user, "sector", sector)
 
 
 def change_type(publication, user, type: str, config: Config):
     if type not in [t.key for t in config.types]:
         raise ReviewError(f"unknown type {type!r}")
-    with transaction.atomic():
-        before = _label_state(publication)["type"]
-        record_editor_decision(publication, user=user, type=type)
-        audit.record(user, "type", before=before, after=type, publication=publication)
-        _refresh_label(publication)
+    _change_label(publication, user, "type", type)
 
 
 def edit_summary(publication, user, text: str, config: Config) -> Summary:
