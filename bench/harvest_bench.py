@@ -8,7 +8,8 @@
    fingerprints, de-duplication, SQLite) next to `trafilatura.extract` + pypdfium2 text
    extraction of the same bytes in the same run. The ratio is the figure (aim: <= 1.3).
 2. Peak memory (ru_maxrss of a fresh process) harvesting 500 then 2,000 documents.
-3. Extraction quality on /work/shared/benchmarks/extraction: the harvester over HTTP against
+3. Extraction quality on an extraction benchmark folder (`--extraction DIR`, holding
+   `pages/*.html` and `gold.jsonl`; the 179-page set is kept outside the repository): the harvester over HTTP against
    `trafilatura.extract` on the same bytes, scored as that benchmark's README says.
 """
 
@@ -27,8 +28,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-EXTRACTION = SHARED / "benchmarks" / "extraction"
+CORPUS = ROOT / "tests" / "data" / "corpus" / "pages.jsonl"
+# The extraction benchmark (pages/*.html + gold.jsonl) lives outside the repository; pass
+# `--extraction DIR` (children inherit it through the environment).
+EXTRACTION = Path(os.environ.get("PULSE_EXTRACTION_BENCH", "extraction-benchmark"))
 FEED_SIZE = 100
 PDF_CACHE = Path(tempfile.gettempdir()) / "policypulse-bench-pdfs"
 
@@ -45,7 +48,7 @@ def pdf_documents(count: int) -> list[bytes]:
     import random
 
     PDF_CACHE.mkdir(exist_ok=True)
-    texts = [json.loads(line)["text"] for line in (SHARED / "corpus" / "pages.jsonl").open()]
+    texts = [json.loads(line)["text"] for line in CORPUS.open()]
     sentences = [s.strip() + "." for text in texts for s in text.split(". ") if len(s.split()) > 4]
     made = []
     for number in range(count):
@@ -289,7 +292,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--memory-child", nargs=2, type=int, metavar=("HTML", "PDF"))
     parser.add_argument("--only", choices=["throughput", "memory", "quality"])
+    parser.add_argument("--extraction", type=Path, help="the extraction benchmark folder")
     args = parser.parse_args()
+    if args.extraction:
+        global EXTRACTION
+        EXTRACTION = args.extraction.resolve()
+        os.environ["PULSE_EXTRACTION_BENCH"] = str(EXTRACTION)
+    if not (EXTRACTION / "gold.jsonl").exists():
+        parser.error(f"no extraction benchmark at {EXTRACTION}: pass --extraction DIR")
     if args.memory_child:
         memory_child(*args.memory_child)
         return

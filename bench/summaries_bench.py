@@ -1,6 +1,6 @@
 """Summaries benchmark: publications per second for 10-page documents, extractive + guard.
 
-Each document is a corpus page (../shared/corpus/pages.jsonl when present) followed by nine
+Each document is a corpus page (tests/data/corpus/pages.jsonl) followed by nine
 more pages of report text drawn from the other pages, with the furniture of a PDF transcript
 (running heads, page numbers, a contents list, a copyright notice): about 4,000 words, the
 size of a 10-page report. Each publication is summarised and the summary checked by the guard,
@@ -19,7 +19,7 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pages.jsonl"
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus" / "pages.jsonl"
 FALLBACK = [{
     "title": "Evaluation of the Family Support Pilot", "publisher": "Department for Education",
     "text": "Key findings\n\nThe evaluation found that 38 per cent of families had fewer contacts "

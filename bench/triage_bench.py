@@ -3,7 +3,7 @@
     .venv/bin/python bench/triage_bench.py [--items 2000] [--cores 2] [--quality]
 
 Items are already extracted (title, publisher, up to 6,000 characters of text): the 30
-development pages of ../shared/corpus (or the demo corpus), cycled with a number in the
+recorded real pages of tests/data/corpus (or the demo corpus), cycled with a number in the
 title so no two are identical. Prints items/s, best of 3, for:
   1. the pure core, `classify(items, model, embed)` in batches of 256 (embedding, features,
      sector and type);
@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus" / "pages.jsonl"
+CORPUS = ROOT / "tests" / "data" / "corpus" / "pages.jsonl"
 
 
 def limit_cores(cores: int) -> None:

@@ -1,4 +1,4 @@
-"""Shared fixtures: a loopback HTTP server for recorded pages, the shared corpus, workspaces."""
+"""Shared fixtures: a loopback HTTP server for recorded pages, the recorded corpus, workspaces."""
 
 from __future__ import annotations
 
@@ -9,25 +9,20 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
 
 
-def shared_path(*parts: str) -> Path:
-    path = SHARED.joinpath(*parts)
+def data_path(*parts: str) -> Path:
+    """A file under tests/data (recorded real pages; licences in tests/data/corpus/NOTICE.md)."""
+    path = DATA.joinpath(*parts)
     if not path.exists():
-        pytest.fail(f"{path} is missing: the shared folder must sit beside the repository")
+        pytest.fail(f"{path} is missing from the repository's test data")
     return path
 
 
 @pytest.fixture(scope="session")
 def corpus_pages() -> list[dict]:
-    with shared_path("corpus", "pages.jsonl").open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle]
-
-
-@pytest.fixture(scope="session")
-def house_examples() -> list[dict]:
-    with shared_path("reference", "examples.jsonl").open(encoding="utf-8") as handle:
+    with data_path("corpus", "pages.jsonl").open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
 
 

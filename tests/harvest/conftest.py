@@ -1,4 +1,4 @@
-"""Harvest fixtures: the shared corpus served as a small website, hostile routes, and a Fetcher
+"""Harvest fixtures: the recorded corpus served as a small website, hostile routes, and a Fetcher
 whose clock and sleep are fake, so retries and timeouts are tested without waiting."""
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from email.utils import format_datetime
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 
 
 def corpus_records() -> list[dict]:
-    with shared_path("corpus", "pages.jsonl").open(encoding="utf-8") as handle:
+    with data_path("corpus", "pages.jsonl").open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
 
 
 def raw_text(record_id: str) -> str:
     """The stored page text: everything after the `---` header line."""
-    raw = shared_path("corpus", "raw", f"{record_id}.txt").read_text("utf-8")
+    raw = data_path("corpus", "raw", f"{record_id}.txt").read_text("utf-8")
     return raw.split("\n---\n", 1)[1]
 
 

@@ -77,7 +77,7 @@ def test_private_addresses_are_refused_by_default(site, config):
 
 
 @pytest.mark.django_db
-def test_the_shared_corpus_over_http(corpus_site, corpus, config, make_fetcher):
+def test_the_recorded_corpus_over_http(corpus_site, corpus, config, make_fetcher):
     """Every corpus page served as HTML from 127.0.0.1: titles, dates and text come back."""
     config.sources = [SourceConfig(name="corpus", url=corpus_site.url("/feed.xml"))]
     (report,) = harvest(config, fetcher=make_fetcher())

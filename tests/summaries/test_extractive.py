@@ -184,7 +184,7 @@ def test_lead_takes_the_first_sentences_up_to_the_budget():
 
 
 def test_every_corpus_page_gives_a_grounded_summary_within_bounds(corpus_pages):
-    """The 30 shared corpus pages: every figure grounded, every summary within bounds except
+    """The 30 recorded corpus pages: every figure grounded, every summary within bounds except
     where the page is too short (or only acknowledgements), which the notes then say."""
     short = {"commons-library-housing-first-2021",
              "homeoffice-early-intervention-youth-fund-impact-2025"}  # fmt: skip
