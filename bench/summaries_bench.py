@@ -52,13 +52,13 @@ def ten_page_document(pages: list[dict], index: int) -> dict:
 
 
 def summarise_one(item: dict) -> tuple[int, float]:
-    from policypulse.summaries.backends import Document, Options
+    from policypulse.summaries.backends import Options, SummaryRequest
     from policypulse.summaries.extractive import extract
     from policypulse.summaries.guard import check
 
     started = time.process_time()
     options = Options()
-    document = Document(item["title"], item["text"], item["publisher"])
+    document = SummaryRequest(item["title"], item["text"], item["publisher"])
     result = extract(document, options)
     source = "\n\n".join([item["publisher"], item["title"], item["text"]])
     check(result.text, source, min_words=options.min_words, max_words=options.max_words)

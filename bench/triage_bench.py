@@ -123,7 +123,7 @@ def main() -> None:
 
 def quality(rows, embed, config, model) -> None:
     from policypulse.triage.evaluate import GoldItem, cross_validate, evaluate
-    from policypulse.triage.model import Taxonomy, bundled_examples
+    from policypulse.triage.sector_model import Taxonomy, bundled_examples
 
     gold = [GoldItem(r["id"], r["title"], r["publisher"], r["text"], r["sector"], r["type"])
             for r in rows]  # fmt: skip

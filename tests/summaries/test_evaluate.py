@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from policypulse.summaries.backends import Options, get_backend
+from policypulse.summaries.backends import Draft, Options
 from policypulse.summaries.evaluate import GoldFileError, evaluate, read_gold
+from policypulse.summaries.registry import get_backend
 
 KEYS = {"n", "backend", "rouge1", "rouge2", "rougeLsum", "words", "within_bounds",
         "numbers_grounded", "items"}  # fmt: skip
@@ -29,9 +30,10 @@ def test_report_schema_and_baseline_side_by_side(dev_gold):
 def test_an_invented_figure_is_reported_as_ungrounded(dev_gold):
     class Inventor:
         name = "inventor"
+        concurrency = 1
 
-        def summarize(self, document, options):
-            return "This report found that 97.3% of everything rose in 1066."
+        def summarize(self, request, options):
+            return Draft("This report found that 97.3% of everything rose in 1066.", self.name)
 
     report = evaluate(dev_gold[:2], Inventor(), Options())
     assert report["numbers_grounded"] == 0

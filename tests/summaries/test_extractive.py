@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policypulse.summaries.backends import Document, Options, get_backend
+from policypulse.summaries.backends import Options, SummaryRequest
 from policypulse.summaries.extractive import (
     _trim,
     extract,
@@ -15,6 +15,7 @@ from policypulse.summaries.extractive import (
     with_article,
 )
 from policypulse.summaries.guard import check
+from policypulse.summaries.registry import get_backend
 from policypulse.summaries.text import word_count
 
 BOILERPLATE = """Skip to main content
@@ -74,7 +75,9 @@ def long_report(pages: int = 10) -> str:
     return "\n".join(parts)
 
 
-DOCUMENT = Document("Evaluation of Pause", long_report(), "Department for Education", "report")
+DOCUMENT = SummaryRequest(
+    "Evaluation of Pause", long_report(), "Department for Education", "report"
+)
 
 
 def test_end_to_end_on_a_long_report_reads_like_the_editor_and_passes_the_guard():
@@ -90,7 +93,7 @@ def test_end_to_end_on_a_long_report_reads_like_the_editor_and_passes_the_guard(
     assert check(summary, "\n".join([DOCUMENT.publisher, DOCUMENT.title, DOCUMENT.text]),
                  min_words=70, max_words=120) == []  # fmt: skip
     assert result.notes == []
-    assert get_backend("extractive").summarize(DOCUMENT, Options()) == summary
+    assert get_backend("extractive").summarize(DOCUMENT, Options()).text == summary
 
 
 def test_the_budget_is_respected_and_the_summary_ends_at_a_sentence_boundary():
@@ -108,7 +111,7 @@ def test_trim_drops_whole_sentences_from_the_end():
 
 
 def test_a_source_too_short_is_reported_not_padded():
-    document = Document("Housing First", "Housing First is a homelessness intervention for "
+    document = SummaryRequest("Housing First", "Housing First is a homelessness intervention for "
                         "rough sleepers with complex needs.", "House of Commons Library")  # fmt: skip
     result = extract(document, Options())
     assert word_count(result.text) < 70
@@ -123,7 +126,7 @@ def test_redundant_findings_are_skipped():
         "• The number of rough sleepers rose by 15% to 4,751 in autumn 2017 in England.\n"
         "• London represented 24% of the total, up from 23% in 2016.\n"
     )
-    summary = extract(Document("Rough sleeping statistics", text, "MHCLG"), Options()).text
+    summary = extract(SummaryRequest("Rough sleeping statistics", text, "MHCLG"), Options()).text
     assert summary.count("4,751") == 1 and "24%" in summary
 
 
@@ -133,7 +136,7 @@ def test_first_person_sentences_are_left_out_or_only_quoted():
         "Violence rose by 38% in the year to March 2017, the report shows. "
         "Self-harm incidents increased to 40,161, the highest figure on record. "
     ) * 2
-    summary = extract(Document("Annual report", text, "HM Inspectorate of Prisons"),
+    summary = extract(SummaryRequest("Annual report", text, "HM Inspectorate of Prisons"),
                       Options(min_words=20, max_words=60, target_words=30)).text  # fmt: skip
     assert "We inspected" not in summary
     assert check(summary, text + " HM Inspectorate of Prisons Annual report") == []
@@ -189,7 +192,7 @@ def test_every_corpus_page_gives_a_grounded_summary_within_bounds(corpus_pages):
     short = {"commons-library-housing-first-2021",
              "homeoffice-early-intervention-youth-fund-impact-2025"}  # fmt: skip
     for page in corpus_pages:
-        document = Document(page["title"], page["text"], page["publisher"], page["type"])
+        document = SummaryRequest(page["title"], page["text"], page["publisher"], page["type"])
         result = extract(document, Options())
         source = "\n".join([page["publisher"], page["title"], page["text"]])
         failures = check(result.text, source, min_words=70, max_words=120)

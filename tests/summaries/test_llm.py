@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from policypulse.summaries.backends import Document, Options, SummaryError
+from policypulse.summaries.backends import Options, SummaryError, SummaryRequest
 from policypulse.summaries.llm import LlmBackend
 from policypulse.summaries.prompts import bundled_examples
 from policypulse.summaries.services import produce
@@ -33,7 +33,7 @@ GOOD = (
     "pilot to a further 20 areas and that councils share their data on repeat referrals."
 )
 BAD = GOOD.replace("38%", "39%")
-DOCUMENT = Document(
+DOCUMENT = SummaryRequest(
     "Evaluation of the Family Support Pilot", SOURCE_TEXT, "Department for Education"
 )
 SOURCE = "\n\n".join([DOCUMENT.publisher, DOCUMENT.title, DOCUMENT.text])
@@ -55,7 +55,8 @@ def test_good_draft_passes_and_the_prompt_carries_house_style_examples_and_sourc
     chat_server.script = [GOOD]
     summarizer = backend(llm_model)
 
-    assert summarizer.summarize(DOCUMENT, Options()) == GOOD
+    draft = summarizer.summarize(DOCUMENT, Options())
+    assert (draft.text, draft.backend, draft.rejected) == (GOOD, "llm", [])
 
     messages = chat_server.requests[0]["messages"]
     system = next(m["content"] for m in messages if m["role"] == "system")
@@ -65,7 +66,7 @@ def test_good_draft_passes_and_the_prompt_carries_house_style_examples_and_sourc
     assert example.title in user and example.summary in user
     assert "38 per cent of families" in user and "Title: Evaluation of the Family" in user
     assert chat_server.requests[0]["model"] == "house-test-model"
-    usage = summarizer.last_usage()
+    usage = draft.usage
     assert (usage.calls, usage.input_tokens, usage.output_tokens) == (1, 1000, 100)
     assert usage.outcome == "accepted"
 
@@ -74,9 +75,9 @@ def test_failed_requests_are_retried_with_exponential_backoff(chat_server, llm_m
     chat_server.script = [(503, "busy"), (503, "busy"), GOOD]
     sleeps = Sleeps()
 
-    text = backend(llm_model, sleeps, backoff_seconds=1.5).summarize(DOCUMENT, Options())
+    draft = backend(llm_model, sleeps, backoff_seconds=1.5).summarize(DOCUMENT, Options())
 
-    assert text == GOOD
+    assert draft.text == GOOD
     assert sleeps == [1.5, 3.0]
     assert len(chat_server.requests) == 3
 
@@ -88,9 +89,10 @@ def test_after_the_last_retry_the_backend_gives_up_and_the_extractive_summary_st
     sleeps = Sleeps()
     summarizer = backend(llm_model, sleeps, retries=2, backoff_seconds=1)
 
-    with pytest.raises(SummaryError):
+    with pytest.raises(SummaryError) as raised:
         summarizer.summarize(DOCUMENT, Options())
     assert sleeps == [1, 2]
+    assert (raised.value.usage.calls, raised.value.usage.outcome) == (3, "error")
 
     chat_server.script = [(500, "down")] * 3
     produced = produce(DOCUMENT, SOURCE, summarizer, Options())
@@ -103,14 +105,16 @@ def test_a_draft_failing_the_guard_is_retried_once_with_its_failures_named(chat_
     chat_server.script = [BAD, GOOD]
     summarizer = backend(llm_model)
 
-    assert summarizer.summarize(DOCUMENT, Options()) == GOOD
+    draft = summarizer.summarize(DOCUMENT, Options())
+    assert draft.text == GOOD
 
     retry = next(m["content"] for m in chat_server.requests[1]["messages"] if m["role"] == "user")
     assert "Your previous summary was" in retry and BAD in retry
     assert "'39%' is not in the source" in retry
-    usage = summarizer.last_usage()
+    usage = draft.usage
     assert usage.outcome == "revised" and usage.calls == 2
     assert usage.drafts[0]["checks"][0]["span"] == "39%"
+    assert draft.rejected == usage.drafts  # the refused draft reaches the editor
 
 
 def test_two_failing_drafts_are_replaced_by_the_extractive_summary(chat_server, llm_model):

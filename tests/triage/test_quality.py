@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from policypulse.triage.evaluate import GoldItem, cross_validate, evaluate
-from policypulse.triage.model import Taxonomy, bundled_examples
+from policypulse.triage.sector_model import Taxonomy, bundled_examples
 from policypulse.workspace import default_config
 
 BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text())

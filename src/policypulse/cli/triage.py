@@ -114,7 +114,7 @@ def eval_classify(state, gold: Path, as_json: bool, loo: bool) -> None:
     config = workspace.config if workspace else default_config()
     from policypulse.triage import services  # needs Django, started just above
     from policypulse.triage.embeddings import get_embedder
-    from policypulse.triage.model import Taxonomy
+    from policypulse.triage.sector_model import Taxonomy
 
     embed = get_embedder(config.triage.embedding)
     threshold = config.triage.relevance_threshold

@@ -1,30 +1,24 @@
-"""Summariser backends, keyed by the name used in pulse.toml. A backend has one method.
+"""What every summariser backend shares: what it is given, its one method, what it returns.
 
-    extractive   offline, the default (summaries/extractive.py)
-    llm          any model the `llm` library knows (summaries/llm.py)
-
-A backend returns the summary text; the guard (summaries/guard.py) checks it whatever the
-backend, and the services decide what to do with failures.
+A backend takes a `SummaryRequest` and `Options` and returns a `Draft` from `summarize`; when
+it cannot produce a summary it may raise `SummaryError`, carrying whatever it spent and refused
+on the way, and the services replace its summary with the fallback backend's. The backends
+themselves live in their own modules and are chosen by name in `summaries/registry.py`; this
+module imports neither, so they can all import it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
-from policypulse.errors import ConfigError, PulseError
-
-
-class SummaryError(PulseError):
-    """A backend could not produce a summary (the model failed, or its drafts kept failing
-    the guard); the caller falls back to the extractive backend."""
-
-    def __init__(self, message: str, failures: list | None = None):
-        super().__init__(message)
-        self.failures = failures or []
+from policypulse.errors import PulseError
 
 
 @dataclass
-class Document:
+class SummaryRequest:
+    """The publication as a backend reads it."""
+
     title: str
     text: str
     publisher: str = ""
@@ -40,25 +34,56 @@ class Options:
     scan_chars: int = 15_000  # the extractive backend reads this much: two or three pages
 
 
-class Backend:
-    name = ""
+@dataclass
+class Usage:
+    """What one summary cost a language model: calls, tokens, and how it ended."""
 
-    def summarize(self, document: Document, options: Options) -> str:
-        raise NotImplementedError
-
-
-BACKENDS: dict[str, type[Backend]] = {}
-
-
-def register(cls: type[Backend]) -> type[Backend]:
-    BACKENDS[cls.name] = cls
-    return cls
+    model: str
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    outcome: str = "accepted"
+    drafts: list[dict] = field(default_factory=list)  # refused drafts and their failures
 
 
-def get_backend(name: str, **settings) -> Backend:
-    """The backend called `name`, built with its settings (the llm backend takes its model)."""
-    from policypulse.summaries import extractive, llm  # noqa: F401 - they register themselves
+@dataclass
+class Draft:
+    """A backend's summary, before the services' guard: the text, which backend wrote it,
+    notes the editor should see (e.g. a source too short), the drafts it refused on the way,
+    and what it cost when a model was asked."""
 
-    if name not in BACKENDS:
-        raise ConfigError(f"unknown summariser backend {name!r}; known: {', '.join(BACKENDS)}")
-    return BACKENDS[name](**settings)
+    text: str
+    backend: str
+    notes: list[str] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    usage: Usage | None = None
+
+
+class SummaryError(PulseError):
+    """A backend could not produce a summary (the model failed, or its drafts kept failing
+    the guard): the services fall back to the fallback backend. `rejected` and `usage` keep
+    what was refused and spent, for the editor and the cost log."""
+
+    def __init__(
+        self,
+        message: str,
+        failures: list | None = None,
+        *,
+        rejected: list[dict] | None = None,
+        usage: Usage | None = None,
+    ):
+        super().__init__(message)
+        self.failures = failures or []
+        self.rejected = rejected or []
+        self.usage = usage
+
+
+class Backend(Protocol):
+    """The one interface: a name (the one pulse.toml uses), how many summaries it may write at
+    once (a remote model waits on the network; local work would only contend for the GIL),
+    and `summarize`."""
+
+    name: str
+    concurrency: int
+
+    def summarize(self, request: SummaryRequest, options: Options) -> Draft: ...

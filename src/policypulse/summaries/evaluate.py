@@ -14,7 +14,7 @@ from statistics import mean
 
 from policypulse.errors import GoldFileError, PulseError  # noqa: F401 - GoldFileError: read_gold
 from policypulse.gold import read_gold_lines
-from policypulse.summaries.backends import Backend, Document, Options
+from policypulse.summaries.backends import Backend, Options, SummaryRequest
 from policypulse.summaries.extractive import lead
 from policypulse.summaries.guard import ungrounded_figures
 from policypulse.summaries.text import split_sentences, word_count
@@ -32,8 +32,8 @@ def gold_source(item: dict) -> str:
                        if part)  # fmt: skip
 
 
-def document_of(item: dict) -> Document:
-    return Document(
+def document_of(item: dict) -> SummaryRequest:
+    return SummaryRequest(
         title=item.get("title", ""),
         text=item["text"],
         publisher=item.get("publisher", ""),
@@ -87,9 +87,9 @@ def evaluate(
     baseline: str | None = None,
     summarize=None,
 ) -> dict:
-    """The report for one backend (and the baseline beside it). `summarize(document)` may
+    """The report for one backend (and the baseline beside it). `summarize(request)` may
     replace the bare backend call, so the services' guard and fallback are what is measured."""
-    run = summarize or (lambda document: backend.summarize(document, options))
+    run = summarize or (lambda request: backend.summarize(request, options).text)
     summaries = [run(document_of(item)) for item in items]
     report = metrics(items, summaries, backend.name, options)
     if baseline:

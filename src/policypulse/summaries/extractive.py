@@ -13,12 +13,20 @@ word after the opening comes from the source, and the opening only from its meta
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
-from policypulse.summaries.backends import Backend, Document, Options, register
+from policypulse.summaries.backends import Draft, Options, SummaryRequest
 from policypulse.summaries.guard import DEFAULT_OPINION_WORDS, FIRST_PERSON, figures
-from policypulse.summaries.text import Candidate, acronyms, candidates, readable, word_count
+from policypulse.summaries.text import (
+    Candidate,
+    acronyms,
+    candidates,
+    readable,
+    split_sentences,
+    word_count,
+)
+
+NAME = "extractive"
 
 FINDING_CUES = re.compile(
     r"\b(found|finds|find|showed|shows?|suggests?|suggested|recommends?|recommended|"
@@ -138,14 +146,6 @@ _STOPWORDS = frozenset(
 )
 
 
-@dataclass
-class Extract:
-    """What the backend produced, with the notes the guard should carry to the editor."""
-
-    text: str
-    notes: list[str] = field(default_factory=list)
-
-
 def publisher_name(publisher: str) -> str:
     """'Department for Education (mirror: vdocuments.us)' -> 'Department for Education'."""
     return re.sub(r"\s*\([^()]*\)", "", publisher).strip(" .,;")
@@ -201,7 +201,7 @@ def topic(title: str) -> str:
     return title
 
 
-def opening(document: Document, found: list[Candidate]) -> tuple[str, int | None]:
+def opening(document: SummaryRequest, found: list[Candidate]) -> tuple[str, int | None]:
     """The first sentence and, if it was the source's own self-description, its position."""
     publisher = with_article(publisher_name(document.publisher))
     start = " ".join(c.text for c in found[:4])
@@ -457,7 +457,7 @@ def _expand_at(summary: str, match: re.Match | None, long_form: str, acronym: st
     return summary[: match.start()] + f"{long_form} ({acronym})" + summary[match.end() :]
 
 
-def extract(document: Document, options: Options) -> Extract:
+def extract(document: SummaryRequest, options: Options) -> Draft:
     """The summary and notes for the editor (e.g. a source too short to reach min_words)."""
     _figure_values.cache_clear()
     _content_words.cache_clear()
@@ -479,7 +479,7 @@ def extract(document: Document, options: Options) -> Extract:
     notes = []
     if word_count(summary) < options.min_words:
         notes.append(f"the source offers too little usable text to reach {options.min_words} words")
-    return Extract(summary, notes)
+    return Draft(summary, NAME, notes)
 
 
 def _head(text: str, limit: int) -> str:
@@ -493,8 +493,6 @@ def _head(text: str, limit: int) -> str:
 
 def _trim(summary: str, max_words: int) -> str:
     """Drop whole sentences from the end until the summary fits."""
-    from policypulse.summaries.text import split_sentences
-
     sentences = split_sentences(summary)
     while len(sentences) > 1 and word_count(" ".join(sentences)) > max_words:
         sentences.pop()
@@ -503,8 +501,6 @@ def _trim(summary: str, max_words: int) -> str:
 
 def lead(text: str, max_words: int) -> str:
     """The lead baseline: the text's first sentences up to the word budget."""
-    from policypulse.summaries.text import split_sentences
-
     chosen: list[str] = []
     for sentence in split_sentences(text):
         if chosen and word_count(" ".join([*chosen, sentence])) > max_words:
@@ -516,9 +512,17 @@ def lead(text: str, max_words: int) -> str:
     return result
 
 
-@register
-class Extractive(Backend):
-    name = "extractive"
+class Extractive:
+    """The offline backend, and the fallback when another gives up. One at a time: the work is
+    pure Python, so threads would only take turns."""
 
-    def summarize(self, document: Document, options: Options) -> str:
-        return extract(document, options).text
+    name = NAME
+    concurrency = 1
+
+    @classmethod
+    def from_settings(cls, settings, *, examples, sleep) -> Extractive:
+        """Nothing in pulse.toml configures it beyond the word budget in `Options`."""
+        return cls()
+
+    def summarize(self, request: SummaryRequest, options: Options) -> Draft:
+        return extract(request, options)

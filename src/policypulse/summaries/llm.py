@@ -7,7 +7,8 @@ come from llm's own key store or the environment, never from pulse.toml.
 A request that fails (network, rate limit, server error) is retried with exponential backoff.
 Each draft goes through the guard; a failing draft is sent back once with its failures named,
 and if the second draft fails too the backend raises `SummaryError`, so the caller can fall
-back to the extractive summary. Tokens of every call are kept in `usage` for the cost log.
+back to the extractive summary. Tokens of every call travel with the result (the `Draft`, or
+the error) for the cost log.
 """
 
 from __future__ import annotations
@@ -16,43 +17,30 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from policypulse.errors import ConfigError
 from policypulse.summaries import prompts
-from policypulse.summaries.backends import Backend, Document, Options, SummaryError, register
+from policypulse.summaries.backends import Draft, Options, SummaryError, SummaryRequest, Usage
 from policypulse.summaries.guard import DEFAULT_OPINION_WORDS, Failure, check
 
 logger = logging.getLogger(__name__)
 _RESOLVE = threading.Lock()
 
 
-@dataclass
-class Usage:
-    """What one summary cost: calls, tokens, and how it ended."""
-
-    model: str
-    calls: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    outcome: str = "accepted"
-    drafts: list[dict] = field(default_factory=list)  # refused drafts and their failures
-
-
-@register
-class LlmBackend(Backend):
+class LlmBackend:
     name = "llm"
 
     def __init__(
         self,
         model: str = "",
         *,
-        examples: list[prompts.Example] | None = None,
+        examples: list[prompts.SummaryExample] | None = None,
         retries: int = 3,
         backoff_seconds: float = 2.0,
         temperature: float | None = None,
         max_source_chars: int = 12_000,
-        source_of: Callable[[Document], str] | None = None,
+        concurrency: int = 4,
+        source_of: Callable[[SummaryRequest], str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
         if not model:
@@ -66,14 +54,25 @@ class LlmBackend(Backend):
         self.backoff_seconds = backoff_seconds
         self.temperature = temperature
         self.max_source_chars = max_source_chars
+        self.concurrency = concurrency
         self.source_of = source_of or (lambda d: "\n\n".join([d.publisher, d.title, d.text]))
         self.sleep = sleep
         self._model = None
-        self._local = threading.local()
 
-    def last_usage(self) -> Usage | None:
-        """The usage of the last summary this thread asked for (calls run in worker threads)."""
-        return getattr(self._local, "usage", None)
+    @classmethod
+    def from_settings(cls, settings, *, examples, sleep) -> LlmBackend:
+        """Built from pulse.toml's [summaries]; `examples(limit)` gives the few-shot examples."""
+        limit = settings.llm_examples
+        return cls(
+            settings.llm_model,
+            examples=examples(limit) if examples else prompts.bundled_examples()[:limit],
+            retries=settings.llm_retries,
+            backoff_seconds=settings.llm_backoff_seconds,
+            temperature=settings.llm_temperature,
+            max_source_chars=settings.llm_max_source_chars,
+            concurrency=settings.llm_concurrency,
+            sleep=sleep,
+        )
 
     def model(self):
         """The llm model, resolved once: llm loads its plugins lazily and not thread-safely,
@@ -94,31 +93,38 @@ class LlmBackend(Backend):
                 ) from None
         return self._model
 
-    def summarize(self, document: Document, options: Options) -> str:
+    def summarize(self, request: SummaryRequest, options: Options) -> Draft:
         usage = Usage(self.model_id)
-        self._local.usage = usage
         system = prompts.system_prompt(options.min_words, options.max_words, options.opinion_words)
         prompt = prompts.user_prompt(
-            title=document.title,
-            publisher=document.publisher,
-            text=document.text,
+            title=request.title,
+            publisher=request.publisher,
+            text=request.text,
             examples=self.examples,
             max_chars=self.max_source_chars,
         )
-        source = self.source_of(document)
+        source = self.source_of(request)
         draft = self._complete(prompt, system, usage)
         failures = self._check(draft, source, options)
         if not failures:
-            return draft
+            return self._draft(draft, usage)
         usage.drafts.append(_refused(self.model_id, draft, failures))
         draft = self._complete(prompts.revision_prompt(prompt, draft, failures), system, usage)
         failures = self._check(draft, source, options)
         if not failures:
             usage.outcome = "revised"
-            return draft
+            return self._draft(draft, usage)
         usage.drafts.append(_refused(self.model_id, draft, failures))
         usage.outcome = "fallback"
-        raise SummaryError("the model's summary failed the guard twice", failures)
+        raise SummaryError(
+            "the model's summary failed the guard twice",
+            failures,
+            rejected=list(usage.drafts),
+            usage=usage,
+        )
+
+    def _draft(self, text: str, usage: Usage) -> Draft:
+        return Draft(text, self.name, rejected=list(usage.drafts), usage=usage)
 
     @staticmethod
     def _check(draft: str, source: str, options: Options) -> list[Failure]:
@@ -148,7 +154,9 @@ class LlmBackend(Backend):
                 if attempt == self.retries:
                     usage.outcome = "error"
                     raise SummaryError(
-                        f"model {self.model_id!r} failed {attempt + 1} time(s): {exc}"
+                        f"model {self.model_id!r} failed {attempt + 1} time(s): {exc}",
+                        rejected=list(usage.drafts),
+                        usage=usage,
                     ) from exc
                 delay = self.backoff_seconds * 2**attempt
                 logger.warning(

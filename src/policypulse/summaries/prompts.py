@@ -25,17 +25,19 @@ links, no headings, no bullet points.
 
 
 @dataclass(frozen=True)
-class Example:
+class SummaryExample:
+    """An editor's summary of a publication, shown to the model as house style."""
+
     publisher: str
     title: str
     summary: str
 
 
-def bundled_examples() -> list[Example]:
+def bundled_examples() -> list[SummaryExample]:
     """The editors' summaries shipped with PolicyPulse (from a real monthly digest)."""
     text = resources.files("policypulse.summaries").joinpath("examples.jsonl").read_text("utf-8")
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    return [Example(row["publisher"], row["title"], row["summary"]) for row in rows]
+    return [SummaryExample(row["publisher"], row["title"], row["summary"]) for row in rows]
 
 
 def system_prompt(min_words: int, max_words: int, opinion_words: list[str] | tuple) -> str:
@@ -44,7 +46,7 @@ def system_prompt(min_words: int, max_words: int, opinion_words: list[str] | tup
 
 
 def user_prompt(
-    *, title: str, publisher: str, text: str, examples: list[Example], max_chars: int
+    *, title: str, publisher: str, text: str, examples: list[SummaryExample], max_chars: int
 ) -> str:
     parts = []
     for number, example in enumerate(examples, start=1):

@@ -2,9 +2,9 @@
 
 The flow for one publication (`produce`, no database): the configured backend writes a draft;
 the llm backend checks its own drafts and retries once with the failures named, then gives up;
-a backend that gives up is replaced by the extractive summary; the final text goes through the
-guard, and every failure (the final text's in `checks`, refused drafts' in `rejected`) is kept
-for the editor. `summarize` loads, runs `produce` (in parallel for the llm backend), and saves.
+a backend that gives up (raises `SummaryError`) is replaced by the fallback backend's summary
+(the extractive one); the final text goes through the guard, and every failure (the final
+text's in `checks`, refused drafts' in `rejected`) is kept for the editor. `summarize` loads, runs `produce` (in parallel for the llm backend), and saves.
 An editor's summary is never overwritten, not even with --force.
 """
 
@@ -21,9 +21,8 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from policypulse.catalogue.models import Publication
-from policypulse.summaries import prompts
-from policypulse.summaries.backends import Backend, Document, Options, SummaryError, get_backend
-from policypulse.summaries.extractive import extract
+from policypulse.summaries import prompts, registry
+from policypulse.summaries.backends import Backend, Options, SummaryError, SummaryRequest, Usage
 from policypulse.summaries.guard import DEFAULT_OPINION_WORDS, Failure, check
 from policypulse.summaries.models import LlmUsage, Summary
 from policypulse.workspace import Config
@@ -37,7 +36,7 @@ class Produced:
     backend: str
     failures: list[Failure]
     rejected: list[dict] = field(default_factory=list)
-    usage: object | None = None  # llm.Usage when a model was asked
+    usage: Usage | None = None  # when a model was asked
 
 
 def source_text(publication: Publication) -> str:
@@ -59,7 +58,7 @@ def options_from(config: Config) -> Options:
     )
 
 
-def workspace_examples(limit: int) -> list[prompts.Example]:
+def workspace_examples(limit: int) -> list[prompts.SummaryExample]:
     """Few-shot examples: the editors' own summaries, newest first, then the bundled ones."""
     if limit == 0:
         return []
@@ -68,7 +67,7 @@ def workspace_examples(limit: int) -> list[prompts.Example]:
         .select_related("publication")
         .order_by("-updated_at")[:limit]
     )
-    examples = [prompts.Example(s.publication.publisher, s.publication.title, s.text)
+    examples = [prompts.SummaryExample(s.publication.publisher, s.publication.title, s.text)
                 for s in edited]  # fmt: skip
     return (examples + prompts.bundled_examples())[:limit]
 
@@ -78,52 +77,39 @@ def make_backend(
 ) -> Backend:
     """The backend called `name` (default: the configured one), built from pulse.toml."""
     settings = config.summaries
-    name = name or settings.backend
-    if name != "llm":
-        return get_backend(name)
-    return get_backend(
-        "llm",
-        model=settings.llm_model,
-        examples=workspace_examples(settings.llm_examples),
-        retries=settings.llm_retries,
-        backoff_seconds=settings.llm_backoff_seconds,
-        temperature=settings.llm_temperature,
-        max_source_chars=settings.llm_max_source_chars,
-        sleep=sleep,
+    return registry.from_settings(
+        name or settings.backend, settings, examples=workspace_examples, sleep=sleep
     )
 
 
-def produce(document: Document, source: str, backend: Backend, options: Options) -> Produced:
-    """One summary, checked, with the extractive fallback. Pure apart from the model call."""
-    notes: list[str] = []
-    rejected: list[dict] = []
-    text, name = None, backend.name
+def produce(
+    request: SummaryRequest,
+    source: str,
+    backend: Backend,
+    options: Options,
+    fallback: Backend | None = None,
+) -> Produced:
+    """One summary, checked; if the backend gives up, the fallback's summary stands in (the
+    registry's, by default). Pure apart from the model call."""
     try:
-        if backend.name == "extractive":
-            result = extract(document, options)
-            text, notes = result.text, result.notes
-        else:
-            text = backend.summarize(document, options)
+        draft = backend.summarize(request, options)
     except SummaryError as exc:
-        logger.info("falling back to the extractive summary", extra={"reason": str(exc)})
-        if not exc.failures:  # the model could not be reached: say so to the editor
-            rejected.append({"backend": backend.name, "text": "", "checks": [
+        logger.info("falling back", extra={"backend": backend.name, "reason": str(exc)})
+        draft = (fallback or registry.fallback()).summarize(request, options)
+        draft.rejected = exc.rejected + draft.rejected
+        if not exc.failures:  # the backend could not even answer: say so to the editor
+            draft.rejected.append({"backend": backend.name, "text": "", "checks": [
                 {"rule": "error", "span": "", "message": str(exc)}]})  # fmt: skip
-    usage = backend.last_usage() if hasattr(backend, "last_usage") else None
-    if usage is not None:
-        rejected = list(usage.drafts) + rejected
-    if text is None:
-        result = extract(document, options)
-        text, notes, name = result.text, result.notes, "extractive"
+        draft.usage = draft.usage or exc.usage
     failures = check(
-        text,
+        draft.text,
         source,
         min_words=options.min_words,
         max_words=options.max_words,
         opinion_words=options.opinion_words or DEFAULT_OPINION_WORDS,
     )
-    failures += [Failure("source", "", note) for note in notes]
-    return Produced(text, name, failures, rejected, usage)
+    failures += [Failure("source", "", note) for note in draft.notes]
+    return Produced(draft.text, draft.backend, failures, draft.rejected, draft.usage)
 
 
 def summarize(
@@ -141,17 +127,16 @@ def summarize(
         todo = todo.filter(summary__isnull=True)
     jobs = []
     for publication in todo:
-        document = Document(
+        request = SummaryRequest(
             publication.title, _document_text(publication), publication.publisher,
             publication.label.type,
         )  # fmt: skip
-        jobs.append((publication, document, source_text(publication)))
-    workers = config.summaries.llm_concurrency if backend.name == "llm" else 1
+        jobs.append((publication, request, source_text(publication)))
     done = 0
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=backend.concurrency) as pool:
         futures = [
-            (publication, pool.submit(produce, document, source, backend, options))
-            for publication, document, source in jobs
+            (publication, pool.submit(produce, request, source, backend, options))
+            for publication, request, source in jobs
         ]
         for publication, future in futures:
             produced = future.result()

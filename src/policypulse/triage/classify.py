@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from policypulse.triage.model import OUT, Encoded, TriageModel, encode
 from policypulse.triage.publication_type import REPORT, type_by_rules
+from policypulse.triage.sector_model import OUT, Encoded, TriageModel, encode
 
 
 @dataclass

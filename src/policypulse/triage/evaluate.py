@@ -21,7 +21,7 @@ from pathlib import Path
 from policypulse.errors import GoldFileError  # noqa: F401 - raised by read_gold
 from policypulse.gold import read_gold_lines
 from policypulse.triage.classify import Item, Labels, classify
-from policypulse.triage.model import OUT, Example, Taxonomy, train
+from policypulse.triage.sector_model import OUT, Taxonomy, TrainingExample, train
 
 REQUIRED = ("id", "title", "sector", "type")
 
@@ -39,8 +39,8 @@ class GoldItem:
     def item(self) -> Item:
         return Item(self.title, self.text, self.publisher, self.document_type)
 
-    def example(self) -> Example:
-        return Example(
+    def example(self) -> TrainingExample:
+        return TrainingExample(
             self.title, self.text, self.publisher, self.document_type, self.sector, self.type,
             origin="editor", ref=self.id,
         )  # fmt: skip
@@ -138,7 +138,7 @@ def evaluate(gold: list[GoldItem], model, embed, threshold: float = 0.5) -> dict
 
 
 def cross_validate(
-    gold: list[GoldItem], base: list[Example], taxonomy: Taxonomy, embed, *,
+    gold: list[GoldItem], base: list[TrainingExample], taxonomy: Taxonomy, embed, *,
     folds: int = 0, threshold: float = 0.5,
 ) -> dict:  # fmt: skip
     """Train on `base` plus all gold items but one fold, predict that fold; folds=0 is

@@ -17,18 +17,18 @@ from django.utils import timezone
 
 from policypulse.catalogue.models import Publication
 from policypulse.errors import PulseError
-from policypulse.triage import model as model_module
+from policypulse.triage import sector_model
 from policypulse.triage.classify import Explanation, Item, classify, explain
 from policypulse.triage.embeddings import get_embedder
-from policypulse.triage.model import (
+from policypulse.triage.models import TrainedModel, TriageLabel
+from policypulse.triage.sector_model import (
     OUT,
-    Example,
     Taxonomy,
+    TrainingExample,
     TriageModel,
     bundled_examples,
     train,
 )
-from policypulse.triage.models import TrainedModel, TriageLabel
 from policypulse.workspace import Config
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,8 @@ class TriageError(PulseError):
 def seeds_fingerprint(taxonomy: Taxonomy) -> str:
     """What the bundled default model was trained from: the seed files and the taxonomy."""
     package = resources.files("policypulse.triage")
-    settings = [taxonomy.fingerprint(), model_module.FORMAT_VERSION, model_module.TEXT_LIMIT,
-                model_module.REGULARISATION, model_module.SIMILARITY_SCALE]  # fmt: skip
+    settings = [taxonomy.fingerprint(), sector_model.FORMAT_VERSION, sector_model.TEXT_LIMIT,
+                sector_model.REGULARISATION, sector_model.SIMILARITY_SCALE]  # fmt: skip
     digest = hashlib.sha256(json.dumps(settings).encode())
     for name in ("house_examples.jsonl", "seeds.jsonl"):
         digest.update(package.joinpath(name).read_bytes())
@@ -77,7 +77,7 @@ def default_model_for(config: Config) -> TriageModel:
     return default_model(_taxonomy_json(Taxonomy.from_config(config)), config.triage.embedding)
 
 
-def editor_examples() -> list[Example]:
+def editor_examples() -> list[TrainingExample]:
     """Every editor decision as a training example: rejected (or 'out') means out of scope."""
     labels = TriageLabel.objects.filter(decided_by=TriageLabel.DecidedBy.EDITOR).select_related(
         "publication"
@@ -88,7 +88,7 @@ def editor_examples() -> list[Example]:
         rejected = label.decision == TriageLabel.Decision.REJECTED or not label.relevant
         sector = OUT if rejected or not label.sector else label.sector
         examples.append(
-            Example(
+            TrainingExample(
                 title=publication.title,
                 text=publication.text or publication.description,
                 publisher=publication.publisher,
@@ -113,7 +113,7 @@ def model_key(config: Config) -> str:
     """Which stored models fit this configuration: same sectors and hints, same embedding,
     same model format (a stored model of another format or embedder is never loaded)."""
     parts = [Taxonomy.from_config(config).fingerprint(), config.triage.embedding,
-             model_module.FORMAT_VERSION]  # fmt: skip
+             sector_model.FORMAT_VERSION]  # fmt: skip
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 

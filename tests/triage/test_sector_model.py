@@ -5,9 +5,9 @@ import json
 import numpy as np
 
 from policypulse.triage.classify import Item, classify
-from policypulse.triage.model import (
-    Example,
+from policypulse.triage.sector_model import (
     Taxonomy,
+    TrainingExample,
     TriageModel,
     bundled_examples,
     encode,
@@ -66,7 +66,7 @@ def test_a_new_sector_is_learned_from_an_editors_examples(embed):
                description="Public libraries, librarians, book lending and reading schemes.")
     )  # fmt: skip
     taught = [
-        Example(f"{topic} in public libraries", f"How library services handle {topic}.",
+        TrainingExample(f"{topic} in public libraries", f"How library services handle {topic}.",
                 sector="libraries", type="report", origin="editor")
         for topic in ("Book lending", "Volunteer librarians", "Reading schemes", "Opening hours",
                       "Mobile library vans", "Digital loans")

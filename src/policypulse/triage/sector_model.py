@@ -35,7 +35,7 @@ NEIGHBOUR_SHARPNESS = 20.0  # puts the cosine similarities on the scale of the s
 
 
 @dataclass
-class Example:
+class TrainingExample:
     """A labelled publication: a bundled seed or an editor's decision."""
 
     title: str
@@ -110,7 +110,7 @@ def document_text(title: str, publisher: str = "", text: str = "") -> str:
     return f"{title}. {title}. {publisher}. {text[:TEXT_LIMIT]}"
 
 
-def bundled_examples() -> list[Example]:
+def bundled_examples() -> list[TrainingExample]:
     """The seeds shipped with PolicyPulse: the reference edition's items (their summaries
     stand in for the text) and generic examples written for it, including out-of-scope ones."""
     examples = []
@@ -120,7 +120,7 @@ def bundled_examples() -> list[Example]:
             if line.strip():
                 row = json.loads(line)
                 examples.append(
-                    Example(
+                    TrainingExample(
                         title=row["title"],
                         text=row.get("text") or row.get("summary", ""),
                         publisher=row.get("publisher", ""),
@@ -146,7 +146,7 @@ class Encoded:
 
 
 def encode(items: list, taxonomy: Taxonomy, prototypes: np.ndarray, embed) -> Encoded:
-    """items: anything with title, text, publisher (Item or Example)."""
+    """items: anything with title, text, publisher (Item or TrainingExample)."""
     titles = embed([item.title or "untitled" for item in items])
     body = embed([document_text(item.title, item.publisher, item.text) for item in items])
     similarity_body = body @ prototypes.T * SIMILARITY_SCALE
@@ -314,7 +314,7 @@ EDITOR_WEIGHT = 2.0
 REGULARISATION = 0.1  # inverse strength (C); small data, many features
 
 
-def train(examples: list[Example], taxonomy: Taxonomy, embed, *, calibrate: bool = True,
+def train(examples: list[TrainingExample], taxonomy: Taxonomy, embed, *, calibrate: bool = True,
           editor_weight: float = EDITOR_WEIGHT) -> TriageModel:  # fmt: skip
     """Fit the sector and type models on labelled examples. Editors' examples weigh more;
     sectors unknown to the taxonomy count as out of scope (a sector was removed)."""
