@@ -51,9 +51,9 @@ def main() -> None:
 
     from tests.render.conftest import make_edition
 
-    from policypulse.render.context import edition_view
     from policypulse.render.documents import render_docx, render_html, render_pdf, render_text
     from policypulse.render.email import GMAIL_CLIP_BYTES, prepare
+    from policypulse.render.view import edition_view
 
     edition = make_edition(n_items=args.items, month="2026-10", status="approved")
     print(f"{args.items}-item edition, {len(config.sectors)} sectors")

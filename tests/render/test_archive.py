@@ -8,7 +8,7 @@ from django.test import Client
 
 from policypulse.errors import EditionError
 from policypulse.render.archive import publish_static
-from policypulse.render.context import edition_view
+from policypulse.render.view import edition_view
 from tests.render.conftest import make_edition
 from tests.render.htmlcheck import check_html
 

@@ -5,8 +5,8 @@ import httpx
 import pytest
 from playwright.sync_api import sync_playwright
 
-from policypulse.render.context import edition_view
 from policypulse.render.email import prepare
+from policypulse.render.view import edition_view
 from tests.render.conftest import make_edition
 from tests.render.htmlcheck import check_html
 

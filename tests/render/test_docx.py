@@ -6,8 +6,8 @@ import zipfile
 import pytest
 from docx import Document
 
-from policypulse.render.context import edition_view
 from policypulse.render.documents import render_docx
+from policypulse.render.view import edition_view
 from tests.render.conftest import HOSTILE_SHOWN, make_edition
 
 

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from policypulse.render.context import edition_view
 from policypulse.render.documents import render_html, render_text
 from policypulse.render.email import GMAIL_CLIP_BYTES, prepare
+from policypulse.render.view import edition_view
 from tests.render.conftest import HOSTILE_SHOWN, HOSTILE_TITLE, make_edition
 from tests.render.htmlcheck import check_html
 

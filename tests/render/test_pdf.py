@@ -8,8 +8,8 @@ import subprocess
 import pypdfium2
 import pytest
 
-from policypulse.render.context import edition_view
 from policypulse.render.documents import render_pdf
+from policypulse.render.view import edition_view
 from tests.render.conftest import HOSTILE_SHOWN, make_edition
 
 

@@ -68,8 +68,8 @@ def run_demo(out: Path, on_stage=None) -> DemoResult:
         with stage("harvest"):
             result.harvest_reports = harvest(config)
     from policypulse.editions.services import build_edition, latest_month
-    from policypulse.render.context import edition_view
     from policypulse.render.documents import render_html, render_pdf, render_text
+    from policypulse.render.view import edition_view
     from policypulse.summaries.services import summarize
     from policypulse.triage.services import triage
 

@@ -1,6 +1,6 @@
 """The edition as a Word document, with Word's own styles (Title, Heading 1-3, List Bullet)
 so the editor can restyle, reorder and navigate it in Word. python-docx escapes text for XML;
-context.clean_text has already removed the control characters XML cannot hold."""
+sanitise.clean_text has already removed the control characters XML cannot hold."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from policypulse.render.context import Block, EditionView, html_blocks
+from policypulse.render.blocks import Block, html_blocks
+from policypulse.render.view import EditionView
 
 
 def _rgb(colour: str) -> RGBColor:

@@ -22,9 +22,11 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
-from policypulse.render.context import EditionView, edition_view, html_blocks, one_line
+from policypulse.render.sanitise import one_line
+from policypulse.render.templating import email_html_template_output, email_text_output
+from policypulse.render.view import EditionView, edition_view
 
-# Placeholders for the footer's URLs; context.clean_text strips U+E000 from every text, so
+# Placeholders for the footer's URLs; sanitise.clean_text strips U+E000 from every text, so
 # nothing harvested can contain them.
 UNSUBSCRIBE_TOKEN = "\ue000unsubscribe\ue000"
 PREFERENCES_TOKEN = "\ue000preferences\ue000"
@@ -171,8 +173,6 @@ def _text_fragments(text: str) -> list[_Fragment]:
 
 def prepare_view(view: EditionView) -> PreparedEdition:
     """Render the view's email once: every sector in it, ready to personalise."""
-    from policypulse.render.documents import email_html_template_output, email_text_output
-
     urls: list[str] = []
 
     def ref(url: str) -> str:
@@ -195,7 +195,3 @@ def prepare_view(view: EditionView) -> PreparedEdition:
 def prepare(edition, config) -> PreparedEdition:
     """The edition's email for every subscriber: render once, then `personalise` each."""
     return prepare_view(edition_view(edition, config))
-
-
-def news_blocks(view: EditionView) -> list[dict]:
-    return [{"title": n["title"], "blocks": html_blocks(n["html"])} for n in view.news_html]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from policypulse.editions.services import get_edition
 from policypulse.errors import EditionError
-from policypulse.render.context import edition_view
 from policypulse.render.documents import render_docx, render_html, render_pdf, render_text
+from policypulse.render.view import edition_view
 
 FORMATS = ("html", "text", "pdf", "docx")
 MEDIA_TYPES = {

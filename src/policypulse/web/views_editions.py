@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from policypulse.editions import services as edition_services
 from policypulse.editions.models import Edition
 from policypulse.errors import EditionError
-from policypulse.render.context import edition_view, markdown_to_safe_html
 from policypulse.render.documents import render_html, render_pdf
+from policypulse.render.sanitise import markdown_to_safe_html
+from policypulse.render.view import edition_view
 from policypulse.web import audit, review
 from policypulse.web.accounts import editor_required
 from policypulse.web.views import config, is_htmx, shows_errors

@@ -78,6 +78,6 @@ def queue_row(row, item_base: str, month_key: str, oob: bool = False) -> str:
 @register.filter
 def markdown(text: str) -> str:
     """The editor's Markdown as readers see it, sanitised by the renderer's own function."""
-    from policypulse.render.context import markdown_to_safe_html
+    from policypulse.render.sanitise import markdown_to_safe_html
 
     return mark_safe(markdown_to_safe_html(text or ""))

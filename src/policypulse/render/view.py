@@ -1,57 +1,21 @@
 """The edition as plain values for the templates: built once, shared by every format.
 
-Everything harvested is untrusted: `clean_text` drops control and bidirectional-override
-characters here, once, so no format can be spoofed by them; each format then escapes for
-itself (Jinja autoescape, XML in DOCX, the feed generator)."""
+`edition_view` loads an edition's sections and passes every harvested string through
+render/sanitise.py on the way in, so the formats receive clean text."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-
-import markdown
-import nh3
 
 from policypulse.editions.compose import Entry, Section, Subsection
-
-# C0/C1 controls (but tab and newline), bidi embeddings/overrides/isolates, the BOM, and
-# U+E000, the private-use character render/email.py's placeholders are made of.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ue000]")
-_SAFE_TAGS = {"p", "em", "strong", "ul", "ol", "li", "a", "br"}
-
-
-def clean_text(value: object) -> str:
-    """Untrusted text without the characters that reorder or hide what a reader sees."""
-    return _UNSAFE.sub("", str(value or ""))
-
-
-def one_line(value: object) -> str:
-    """For headers and titles: clean, and all whitespace (newlines too) folded to spaces."""
-    return " ".join(clean_text(value).split())
-
-
-def safe_url(value: object) -> str:
-    """An http(s) link or nothing: no javascript:, data: or relative links from the web."""
-    url = one_line(value)
-    return url if url.lower().startswith(("http://", "https://")) else ""
-
-
-def slug(value: str, length: int = 60) -> str:
-    """An ASCII slug for permalinks; the id before it keeps the link stable if it changes."""
-    from django.utils.text import slugify
-
-    return slugify(value)[:length].strip("-") or "item"
-
-
-def markdown_to_safe_html(text: str) -> str:
-    """Editor's Markdown to HTML, sanitised: the foreword may quote the web."""
-    return nh3.clean(markdown.markdown(clean_text(text)), tags=_SAFE_TAGS)
+from policypulse.render.sanitise import clean_text, markdown_to_safe_html, one_line, safe_url, slug
 
 
 @dataclass
-class Branding:
+class BrandView:
+    """The organisation's branding as the formats use it (from pulse.toml's [branding])."""
+
     name: str
     primary: str = "#1d3557"
     accent: str = "#457b9d"
@@ -74,7 +38,7 @@ class EditionView:
     sections: list[Section]
     news: list[dict] = field(default_factory=list)
     base_url: str = ""
-    branding: Branding | None = None
+    branding: BrandView | None = None
     signatory: str = ""
     workspace_root: str = ""
 
@@ -95,8 +59,8 @@ class EditionView:
         return sum(section.count for section in self.sections)
 
     @property
-    def brand(self) -> Branding:
-        return self.branding or Branding(name=self.organisation)
+    def brand(self) -> BrandView:
+        return self.branding or BrandView(name=self.organisation)
 
     @property
     def edition_path(self) -> str:
@@ -148,12 +112,12 @@ def clean_sections(sections: list[Section]) -> list[Section]:
     ]
 
 
-def branding_of(config) -> Branding:
+def branding_of(config) -> BrandView:
     brand = getattr(config, "branding", None)
     name = one_line(config.organisation.name)
     if brand is None:
-        return Branding(name=name)
-    return Branding(
+        return BrandView(name=name)
+    return BrandView(
         name=name,
         primary=brand.primary_colour,
         accent=brand.accent_colour,
@@ -186,82 +150,3 @@ def edition_view(edition, config, sectors: list[str] | None = None) -> EditionVi
         signatory=one_line(config.organisation.signatory),
         workspace_root=str(workspace.root) if workspace else "",
     )
-
-
-# -- sanitised HTML to plain blocks (for the text and DOCX formats) ------------------------
-
-
-@dataclass
-class Run:
-    text: str
-    bold: bool = False
-    italic: bool = False
-    href: str = ""
-
-
-@dataclass
-class Block:
-    """A paragraph or list item of the sanitised foreword / news."""
-
-    runs: list[Run] = field(default_factory=list)
-    bullet: bool = False
-
-    @property
-    def text(self) -> str:
-        return "".join(run.text for run in self.runs)
-
-
-class _Blocks(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[Block] = []
-        self.bold = self.italic = 0
-        self.href = ""
-        self.current: Block | None = None
-
-    def _block(self, bullet: bool = False) -> Block:
-        if self.current is None:
-            self.current = Block(bullet=bullet)
-            self.blocks.append(self.current)
-        return self.current
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("p", "li"):
-            self.current = None
-            self._block(bullet=tag == "li")
-        elif tag == "strong":
-            self.bold += 1
-        elif tag == "em":
-            self.italic += 1
-        elif tag == "a":
-            self.href = dict(attrs).get("href") or ""
-        elif tag == "br":
-            self._block().runs.append(Run("\n"))
-
-    def handle_endtag(self, tag):
-        if tag in ("p", "li", "ul", "ol"):
-            self.current = None
-        elif tag == "strong":
-            self.bold = max(0, self.bold - 1)
-        elif tag == "em":
-            self.italic = max(0, self.italic - 1)
-        elif tag == "a":
-            self.href = ""
-
-    def handle_data(self, data):
-        if not data.strip() and self.current is None:
-            return
-        text = re.sub(r"[ \t\r\n]+", " ", data)
-        self._block().runs.append(Run(text, bool(self.bold), bool(self.italic), self.href))
-
-
-def html_blocks(safe_html: str) -> list[Block]:
-    """Sanitised HTML (from `markdown_to_safe_html`) as paragraphs of styled runs."""
-    parser = _Blocks()
-    parser.feed(safe_html)
-    parser.close()
-    for block in parser.blocks:
-        if block.runs:
-            block.runs[0].text = block.runs[0].text.lstrip()
-            block.runs[-1].text = block.runs[-1].text.rstrip()
-    return [b for b in parser.blocks if b.text.strip()]
