@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from policypulse.errors import EditionError
-from policypulse.render.archive import publish_static
+from policypulse.render.archive import item_page, publish_static
 from policypulse.render.view import edition_view
 from tests.render.conftest import make_edition
 from tests.render.htmlcheck import check_html
@@ -107,3 +107,10 @@ def test_static_export_writes_what_serve_serves(editions, settings, tmp_path):
     assert not (tmp_path / "editions" / "2026-09").exists()  # only the month asked for
     with pytest.raises(EditionError, match="draft"):
         publish_static(settings.PULSE, tmp_path, "2026-11")
+
+
+@pytest.mark.django_db
+def test_a_missing_item_is_an_edition_error_where_the_pages_are_built(editions, settings):
+    """The builders live in render/, which knows no HTTP: the view turns this into a 404."""
+    with pytest.raises(EditionError, match="no item 999999"):
+        item_page(settings.PULSE, editions["approved"], 999999)

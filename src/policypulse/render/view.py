@@ -8,7 +8,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from policypulse.editions.compose import Entry, Section, Subsection
+from policypulse.editions.services import sections_of
 from policypulse.render.sanitise import clean_text, markdown_to_safe_html, one_line, safe_url, slug
 
 
@@ -130,10 +133,6 @@ def branding_of(config) -> BrandView:
 
 
 def edition_view(edition, config, sectors: list[str] | None = None) -> EditionView:
-    from django.conf import settings
-
-    from policypulse.editions.services import sections_of
-
     workspace = getattr(settings, "WORKSPACE", None)
     return EditionView(
         title=one_line(edition.title),
