@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,6 +113,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = (WORKSPACE.root / "static") if WORKSPACE else None
 LOGIN_URL = "/editor/login/"
+
+# Secure cookies, HSTS and the forwarded protocol when [site] base_url is https; a
+# Content-Security-Policy always (see policypulse/service/security.py and docs/deploying.md).
+from policypulse.service.security import security_settings  # noqa: E402
+
+globals().update(security_settings(PULSE.site.base_url))
+
 LOGIN_REDIRECT_URL = "/editor/"
 
 

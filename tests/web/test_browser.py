@@ -34,9 +34,17 @@ def browser_page(monkeypatch):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.set_default_timeout(20_000)
+        # The Content-Security-Policy must not block anything the editor app uses (htmx,
+        # editor.js, styles, the email preview frames): Chromium logs each violation.
+        blocked: list[str] = []
+        context.on(
+            "console",
+            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         yield page
         context.close()
         browser.close()
+        assert not blocked, blocked
 
 
 UNLABELLED_CONTROLS = """() => Array.from(
