@@ -45,11 +45,13 @@ INSTALLED_APPS = [
     "policypulse.editions",
     "policypulse.mailing",
     "policypulse.web",
+    "policypulse.service",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,19 +101,29 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("PULSE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+# The task queue: the database on one server; RQ on Redis (PULSE_REDIS_URL, or
+# PULSE_TASK_BACKEND=rq with redis://127.0.0.1:6379/0) for workers on several machines.
+REDIS_URL = os.environ.get("PULSE_REDIS_URL", "")
+_backend = os.environ.get("PULSE_TASK_BACKEND", "")
+if _backend in ("rq", "django_tasks_rq.RQBackend") or (REDIS_URL and not _backend):
+    _backend = "django_tasks_rq.RQBackend"
+    REDIS_URL = REDIS_URL or "redis://127.0.0.1:6379/0"
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+TASKS = {"default": {"BACKEND": _backend or "django_tasks_db.DatabaseBackend"}}
+# django-crontask: with Redis, one scheduler at a time holds this lock.
+CRONTASK = {"REDIS_URL": REDIS_URL or None}
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "Europe/London"
+TIME_ZONE = PULSE.schedule.time_zone
 USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = (WORKSPACE.root / "static") if WORKSPACE else None
+# WhiteNoise serves static files from STATIC_ROOT (`pulse serve` collects them there) and,
+# failing that, from the apps themselves, so a fresh checkout works too.
+WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "/editor/login/"
 
 # Secure cookies, HSTS and the forwarded protocol when [site] base_url is https; a

@@ -156,6 +156,38 @@ class Branding(_Strict):
         return value
 
 
+class Schedule(_Strict):
+    """What `pulse worker` does on its own: cron expressions in `time_zone`; "" turns a job off."""
+
+    time_zone: str = "Europe/London"
+    harvest: str = "0 6 * * *"
+    send_day: int = Field(default=1, ge=1, le=28)
+    send_time: str = Field(default="09:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    send: bool = False
+    reminder: int = Field(default=3, ge=0, le=27)
+    backup: str = ""
+    backup_dir: str = "backups"
+    backup_keep: int = Field(default=14, ge=1)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/London)") from None
+        return value
+
+    @field_validator("harvest", "backup")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from policypulse.service.schedules import check_cron
+
+        return check_cron(value)
+
+
 class Config(_Strict):
     organisation: Organisation = Organisation()
     sectors: list[Sector] = Field(default_factory=list)
@@ -167,6 +199,7 @@ class Config(_Strict):
     mail: Mail = Mail()
     site: Site = Site()
     branding: Branding = Branding()
+    schedule: Schedule = Schedule()
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Config:

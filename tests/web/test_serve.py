@@ -23,7 +23,7 @@ def test_pulse_serve_serves_the_editor_and_its_static_files(tmp_path):
                    capture_output=True, env=env, timeout=120)  # fmt: skip
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "policypulse", "-w", str(workspace), "serve", "--port", str(port)],
+        [sys.executable, "-m", "policypulse", "-w", str(workspace), "serve", "--dev", "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )  # fmt: skip
     started = threading.Event()

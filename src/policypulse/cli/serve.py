@@ -1,6 +1,9 @@
-"""pulse serve, pulse worker."""
+"""pulse serve, pulse worker, pulse schedule: running PolicyPulse as a service."""
+
+import json
 
 import click
+from rich.table import Table
 
 from policypulse.cli import cli, console, pass_state
 
@@ -8,29 +11,96 @@ from policypulse.cli import cli, console, pass_state
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="gunicorn worker processes (each with 4 threads).")  # fmt: skip
+@click.option("--dev", is_flag=True, help="Django's development server instead of gunicorn.")
 @pass_state
-def serve(state, host: str, port: int) -> None:
-    """Run the web app: the editor at /editor/, the public archive at /.
+def serve(state, host: str, port: int, workers: int, dev: bool) -> None:
+    """Run the web app: the editor at /editor/, the public archive at /, /healthz.
 
-    Django's threaded development server, on the loopback address by default; for a public
-    deployment put the app behind gunicorn or uvicorn and a web server (docs/deploying)."""
+    gunicorn with static files served by WhiteNoise, on the loopback address by default; put a
+    TLS reverse proxy in front of it for a public site (docs/deploying.md)."""
     from django.core.management import call_command
 
-    state.workspace()
+    workspace = state.workspace()
     console.print(
         f"Editor: http://{host}:{port}/editor/  (create an account with "
         "`pulse users create EMAIL --role editor`)"
     )
-    call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
+    if dev:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
+        return
+    from policypulse.service.server import run_gunicorn
+
+    if workspace is not None:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    run_gunicorn(host, port, workers)
 
 
 @cli.command()
-@click.option("--once", is_flag=True, help="Run the queued tasks, then stop.")
+@click.option("--once", is_flag=True, help="Run the queued tasks, then stop (no scheduler).")
+@click.option("--no-schedule", is_flag=True, help="Run queued tasks only, not [schedule].")
 @pass_state
-def worker(state, once: bool) -> None:
-    """Run background tasks queued by the web app and the CLI (django.tasks database backend)."""
+def worker(state, once: bool, no_schedule: bool) -> None:
+    """Run background tasks and the [schedule] (one scheduler is active at a time; with
+    PULSE_REDIS_URL this is an RQ worker, and any number may run on any machine)."""
+    from django.conf import settings
     from django.core.management import call_command
 
+    from policypulse.service.scheduler import start_in_thread
+
     state.workspace()
-    args = ["--batch"] if once else []
-    call_command("db_worker", *args)
+    stop = None if once or no_schedule else start_in_thread(settings.PULSE)
+    try:
+        if "rq" in settings.TASKS["default"]["BACKEND"].lower():
+            args = ["--burst"] if once else []
+            call_command("rqworker", "default", *args, "--with-scheduler")
+        else:
+            call_command("db_worker", *(["--batch"] if once else []))
+    finally:
+        if stop is not None:
+            stop.set()
+
+
+@cli.group()
+def schedule() -> None:
+    """The jobs `pulse worker` runs on its own ([schedule] in pulse.toml)."""
+
+
+@schedule.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def schedule_list(state, as_json: bool) -> None:
+    """Each scheduled job with its next and last run."""
+    from policypulse.service.health import check
+
+    _, report = check()
+    if as_json:
+        click.echo(json.dumps(report["schedules"]))
+        return
+    table = Table("job", "cron", "next run", "last run", "status")
+    for name, job in report["schedules"].items():
+        table.add_row(name, job["cron"], job["next_run"] or "", job["last_run"] or "never",
+                      job["last_status"] or "")  # fmt: skip
+    console.print(table)
+    if not report["schedules"]:
+        console.print("Nothing is scheduled: see [schedule] in pulse.toml.")
+
+
+@schedule.command("run")
+@click.argument("job", type=click.Choice(["harvest", "reminder", "send", "backup"]))
+@click.option("--queue", is_flag=True, help="Queue it for the workers instead of running here.")
+@pass_state
+def schedule_run(state, job: str, queue: bool) -> None:
+    """Run a scheduled job now, as the scheduler would (once per minute, whoever asks)."""
+    from django.utils import timezone
+
+    from policypulse.service import schedules
+    from policypulse.service.tasks import run_scheduled_task
+
+    due = schedules.run_key(timezone.now()).isoformat()
+    if queue:
+        run_scheduled_task.enqueue(job, due)
+        console.print(f"Queued {job}.")
+    else:
+        console.print(run_scheduled_task.call(job, due), markup=False, highlight=False)

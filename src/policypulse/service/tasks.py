@@ -1,0 +1,101 @@
+"""Scheduled and fanned-out background tasks (django.tasks: the database backend on one
+server, RQ on Redis across machines). Every task is safe to run twice: scheduled runs are
+claimed once per minute they fired for, processing runs under a lease, and sending goes
+through the mailing module's per-delivery claims."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+PROCESS_LEASE = "process-new-items"
+
+
+@task()
+def run_scheduled_task(job: str, due: str) -> str:
+    """Run scheduled `job` for the minute `due` (ISO) unless another worker already did."""
+    from policypulse.service import runs
+
+    run = runs.claim_run(job, datetime.datetime.fromisoformat(due))
+    if run is None:
+        return f"{job} {due}: already run by another worker"
+    try:
+        detail = JOBS[job]()
+    except Exception as exc:
+        runs.finish_run(run, ok=False, detail=f"{type(exc).__name__}: {exc}")
+        raise
+    runs.finish_run(run, ok=True, detail=detail)
+    return detail
+
+
+def _harvest() -> str:
+    """Fan out: one task per enabled source, so N workers share the harvest."""
+    from policypulse.harvest.services import sync_sources
+    from policypulse.sources.models import Source
+
+    sync_sources(settings.PULSE)
+    names = list(
+        Source.objects.filter(enabled=True)
+        .exclude(kind=Source.Kind.MANUAL)
+        .values_list("name", flat=True)
+    )
+    for name in names:
+        harvest_source_task.enqueue(name)
+    if not names:
+        process_new_task.enqueue()
+    return f"{len(names)} source(s) queued"
+
+
+@task()
+def harvest_source_task(name: str) -> dict:
+    """Harvest one source, then triage and summarise what is new."""
+    from policypulse.harvest.services import harvest
+
+    (report,) = harvest(settings.PULSE, only=name)
+    process_new_task.enqueue()
+    return {"new": report.new, "updated": report.updated, "errors": len(report.errors)}
+
+
+@task()
+def process_new_task() -> str:
+    """Triage and summarise under a lease: one worker at a time does it; one that finds the
+    lease taken tries again a little later, so nothing harvested meanwhile is left behind."""
+    from policypulse.service import runs
+    from policypulse.summaries.services import summarize
+    from policypulse.triage.services import triage
+
+    with runs.lease(PROCESS_LEASE, seconds=3600) as held:
+        if not held:
+            later = timezone.now() + datetime.timedelta(seconds=30)
+            process_new_task.using(run_after=later).enqueue()
+            return "busy: queued again"
+        counts = triage(settings.PULSE)
+        written = summarize(settings.PULSE)
+    return f"triaged {sum(counts.values())}, summarised {written}"
+
+
+def _reminder() -> str:
+    from policypulse.service.jobs import send_reminder
+
+    return send_reminder(settings.PULSE)
+
+
+def _send() -> str:
+    from policypulse.service.jobs import send_approved
+
+    return send_approved(settings.PULSE)
+
+
+def _backup() -> str:
+    from policypulse.service.jobs import backup_now
+
+    return backup_now(settings.WORKSPACE, settings.PULSE)
+
+
+JOBS = {"harvest": _harvest, "reminder": _reminder, "send": _send, "backup": _backup}
