@@ -153,8 +153,10 @@ def items() -> None:
 def _item_rows():
     from policypulse.catalogue.models import Publication
 
-    for p in Publication.objects.select_related("label", "source").prefetch_related("attachments"):
+    rows = Publication.objects.select_related("label", "source", "summary")
+    for p in rows.prefetch_related("attachments"):
         label = getattr(p, "label", None)
+        summary = getattr(p, "summary", None)
         yield {
             "id": p.pk,
             "url": p.url,
@@ -176,7 +178,19 @@ def _item_rows():
             ],
             "source": p.source.name if p.source else None,
             "first_seen": p.first_seen.isoformat(),
+            "summary": summary.text if summary else None,
+            "summary_status": _summary_status(label, summary),
         }
+
+
+def _summary_status(label, summary) -> str:
+    """passed, flagged (the guard found a problem), missing (relevant, not yet summarised),
+    untriaged or not-relevant: what a scheduled run left for the editor."""
+    if summary is not None:
+        return "passed" if summary.passed else "flagged"
+    if label is None:
+        return "untriaged"
+    return "missing" if label.relevant else "not-relevant"
 
 
 @items.command("add")
