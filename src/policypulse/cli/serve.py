@@ -1,11 +1,12 @@
 """pulse serve, pulse worker, pulse schedule: running PolicyPulse as a service."""
 
 import json
+from pathlib import Path
 
 import click
 from rich.table import Table
 
-from policypulse.cli import cli, console, pass_state
+from policypulse.cli import cli, console, err_console, pass_state
 
 
 @cli.command()
@@ -104,3 +105,35 @@ def schedule_run(state, job: str, queue: bool) -> None:
         console.print(f"Queued {job}.")
     else:
         console.print(run_scheduled_task.call(job, due), markup=False, highlight=False)
+
+
+@cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_state
+def backup_command(state, file: Path) -> None:
+    """Write a consistent backup of the database, pulse.toml and the secret key to FILE
+    (safe while the web app and workers run). FILE holds a secret: keep it private."""
+    from policypulse.service.backup import backup
+
+    manifest = backup(state.workspace(), file)
+    console.print(f"Backed up the {manifest['database']} database to {file}", markup=False)
+    err_console.print(
+        "Warning: the backup holds the workspace's secret key; store it as privately as "
+        "the server.",
+        markup=False,
+    )
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def restore_command(file: Path, directory: Path) -> None:
+    """Make a working workspace in DIRECTORY from a `pulse backup` FILE."""
+    from policypulse.service.backup import restore
+
+    manifest = restore(file, directory)
+    console.print(
+        f"Restored a {manifest['database']} workspace into {directory}: "
+        f"pulse --workspace {directory} serve",
+        markup=False,
+    )
