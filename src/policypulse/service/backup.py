@@ -91,13 +91,13 @@ def restore(archive: Path, folder: Path) -> dict:
     folder = Path(folder)
     if (folder / "pulse.toml").exists():
         raise BackupError(f"{folder} already holds a workspace; restore into a new folder")
-    try:
-        tar = tarfile.open(archive, "r:gz")
-    except (OSError, tarfile.TarError) as exc:
-        raise BackupError(f"cannot read {archive}: {exc}") from None
-    with tar, tempfile.TemporaryDirectory() as tmp:
-        tar.extractall(tmp, filter="data")
+    with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
+        try:
+            with tarfile.open(archive, "r:gz") as tar:
+                tar.extractall(tmp, filter="data")
+        except (OSError, tarfile.TarError) as exc:
+            raise BackupError(f"cannot read {archive}: {exc}") from None
         try:
             manifest = json.loads((tmp_path / MANIFEST).read_text())
         except (OSError, ValueError):
