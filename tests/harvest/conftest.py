@@ -14,6 +14,8 @@ from email.utils import format_datetime
 
 import pytest
 
+from policypulse.harvest.fetch import Fetcher
+from policypulse.pacing import Clock, Pacer
 from tests.conftest import data_path
 
 
@@ -105,8 +107,10 @@ def corpus_site(http_server, corpus):
 
 
 class FakeTime:
-    """A clock that only moves when told to, and a sleep that records and advances it.
+    """A clock that only moves when told to, and sleeps that record and advance it.
 
+    `clock` is the fetcher's `pacing.Clock` (its sleeps are retries and back-off, kept in
+    `sleeps`); `pacer_clock` shares its time but keeps the pacer's waits apart, in `waits`.
     Each thread has its own time (the harvest fetches in a pool), so a step taken by one
     request's clock readings never eats into another request's deadline."""
 
@@ -115,6 +119,8 @@ class FakeTime:
         self.sleeps: list[float] = []  # retries and backoff
         self.waits: list[float] = []  # rate limiting
         self._local = threading.local()
+        self.clock = _FakeClock(self, self.sleeps)
+        self.pacer_clock = _FakeClock(self, self.waits)
 
     @property
     def now(self) -> float:
@@ -124,17 +130,20 @@ class FakeTime:
     def now(self, value: float) -> None:
         self._local.now = value
 
-    def wait(self, seconds: float) -> None:
-        self.waits.append(round(seconds, 3))
-        self.now += seconds
 
-    def clock(self) -> float:
-        self.now += self.step
-        return self.now
+class _FakeClock(Clock):
+    def __init__(self, shared: FakeTime, record: list[float]):
+        self.shared = shared
+        self.record = record
+
+    def monotonic(self) -> float:
+        self.shared.now += self.shared.step
+        return self.shared.now
 
     def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
+        if seconds > 0:
+            self.record.append(round(seconds, 3))
+            self.shared.now += seconds
 
 
 @pytest.fixture
@@ -144,18 +153,14 @@ def fake_time():
 
 @pytest.fixture
 def make_fetcher(config, fake_time):
-    """Fetchers on the test config with the fake clock and sleep; closed after the test."""
-    from policypulse.harvest.fetch import Fetcher, RateLimiter
-
+    """Fetchers on the test config with the fake clock; closed after the test."""
     made = []
 
     def make(**kwargs):
         options = kwargs.pop("options", config.harvest)
-        kwargs.setdefault("sleep", fake_time.sleep)
         kwargs.setdefault("clock", fake_time.clock)
         kwargs.setdefault(
-            "limiter",
-            RateLimiter(options.requests_per_second_per_host, fake_time.clock, fake_time.wait),
+            "pacer", Pacer(options.requests_per_second_per_host, fake_time.pacer_clock)
         )
         fetcher = Fetcher(options, **kwargs)
         made.append(fetcher)

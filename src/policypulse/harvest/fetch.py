@@ -1,31 +1,36 @@
 """Fetching over HTTP, politely and defensively.
 
-One client factory (`make_client`) builds the httpx client with the workspace's limits; tests
-pass `transport=` to it. A `Fetcher` adds what httpx leaves to us, for every hop of a redirect
-chain: refusing private addresses (SSRF), robots.txt, a per-host rate limit, retries with
-backoff on 429 and 5xx honouring Retry-After, a total deadline per request (a server that drips
-one byte a second cannot hold us), content decoding (gzip, deflate, brotli) done by us so that
-the body cap counts *decoded* bytes (a gzip bomb stops at the cap), and conditional GET.
+One client factory (`make_client`) builds the httpx client with the workspace's limits on the
+SSRF guard's transport (`harvest.guard`: every connection goes to an address that was checked
+and is public); tests pass `transport=` to it. A `Fetcher` adds what httpx leaves to us, for
+every hop of a redirect chain: robots.txt, per-host pacing, retries with back-off on 429 and
+5xx honouring Retry-After, a total deadline per request (a server that drips one byte a second
+cannot hold us), content decoding (gzip, deflate, brotli) done by us so that the body cap
+counts *decoded* bytes (a gzip bomb stops at the cap), and conditional GET. Time goes through
+one `pacing.Clock`, so tests inject a fake one.
 
-Errors are `FetchError`s whose message says what happened; `FetchError.reason` is a short code
-(`robots`, `too-large`, `timeout`, `redirects`, `http-500`, ...) the services record.
+Errors are `FetchError`s whose message says what happened; their `reason` is a short code
+(`robots`, `too-large`, `timeout`, `redirects`, `http-500`, `private-address`, ...) the
+services record.
 """
 
 from __future__ import annotations
 
 import email.utils
-import ipaddress
-import socket
-import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import brotli
+import httpcore
 import httpx
 
 from policypulse.errors import FetchError
+from policypulse.harvest.guard import GuardedTransport, Resolve, system_resolve
+from policypulse.harvest.robots import RobotsRules
+from policypulse.pacing import Clock, Pacer, backoff
 from policypulse.workspace import Harvest
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -74,64 +79,32 @@ class Response:
         return self.headers.get("last-modified", "")
 
 
-def refuse_private(host: str) -> None:
-    """Raise unless every address `host` resolves to is a public one."""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror as exc:
-        raise FetchFailed(f"cannot resolve {host}: {exc.strerror}", "dns") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if (
-            address.is_private
-            or address.is_loopback
-            or address.is_link_local
-            or address.is_multicast
-            or address.is_reserved
-            or address.is_unspecified
-        ):
-            raise FetchFailed(
-                f"refusing to fetch {host}: it resolves to a private address ({address}); "
-                "set [harvest] allow_private_networks = true to allow it",
-                "private-address",
-            )
-
-
-class RateLimiter:
-    """At most `rate` requests a second to each host (slower where robots.txt asks for a
-    Crawl-delay); `clock` and `sleep` are injectable so tests never wait."""
-
-    def __init__(self, rate: float, clock=time.monotonic, sleep=time.sleep):
-        self.interval = 1.0 / rate
-        self.clock = clock
-        self.sleep = sleep
-        self._next: dict[str, float] = {}
-        self._intervals: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def slow_down(self, host: str, interval: float) -> None:
-        with self._lock:
-            self._intervals[host] = max(self.interval, interval)
-
-    def wait(self, host: str) -> None:
-        with self._lock:
-            now = self.clock()
-            start = max(now, self._next.get(host, now))
-            self._next[host] = start + self._intervals.get(host, self.interval)
-        if start > now:
-            self.sleep(start - now)
-
-
-def make_client(options: Harvest, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    """The one httpx client: redirects are followed by the Fetcher, hop by hop."""
+def make_client(
+    options: Harvest,
+    transport: httpx.BaseTransport | None = None,
+    *,
+    resolve: Resolve = system_resolve,
+    network: httpcore.NetworkBackend | None = None,
+) -> httpx.Client:
+    """The one httpx client: redirects are followed by the Fetcher, hop by hop, and every
+    connection is made by the SSRF guard (`resolve` and `network` replace its resolver and
+    the sockets under it)."""
     read = options.timeout_seconds
     timeout = httpx.Timeout(read, connect=min(10.0, read), pool=read)
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
+    if transport is None:
+        transport = GuardedTransport(
+            limits,
+            allow_private=options.allow_private_networks,
+            resolve=resolve,
+            backend=network,
+        )
     return httpx.Client(
         timeout=timeout,
         follow_redirects=False,
         headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate, br"},
         transport=transport,
-        limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+        limits=limits,
     )
 
 
@@ -149,11 +122,6 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     if when is None:
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-def backoff_seconds(attempt: int, base: float = 1.0, cap: float = 60.0) -> float:
-    """1, 2, 4, 8 ... seconds, capped."""
-    return min(cap, base * (2**attempt))
 
 
 class _BodyTooLarge(Exception):
@@ -201,8 +169,6 @@ def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _unbrotli(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    import brotli
-
     decompressor = brotli.Decompressor()
     try:
         for chunk in chunks:
@@ -220,10 +186,9 @@ class Fetcher:
         self,
         options: Harvest,
         client: httpx.Client | None = None,
-        limiter: RateLimiter | None = None,
+        pacer: Pacer | None = None,
         *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
         retries: int | None = None,
         total_seconds: float | None = None,
         max_retry_after: float = 300.0,
@@ -231,16 +196,17 @@ class Fetcher:
     ):
         self.options = options
         self.client = client or make_client(options)
-        self.limiter = limiter or RateLimiter(options.requests_per_second_per_host, clock, sleep)
-        self.sleep = sleep
-        self.clock = clock
+        self.clock = clock or Clock()
+        self.pacer = pacer or Pacer(options.requests_per_second_per_host, self.clock)
         self.max_bytes = int(options.max_body_megabytes * 1024 * 1024)
         self.retries = retries if retries is not None else options.max_retries
         self.total_seconds = total_seconds or options.total_timeout_seconds
         self.max_retry_after = max_retry_after
-        from policypulse.harvest.robots import RobotsRules
-
-        self.robots = RobotsRules(self, options.user_agent) if respect_robots else None
+        self.robots = (
+            RobotsRules(self.get_robots, self.pacer.slow_down, options.user_agent)
+            if respect_robots
+            else None
+        )
         self.requests = 0
 
     def get(self, url: str, *, etag: str = "", last_modified: str = "") -> Response:
@@ -254,8 +220,9 @@ class Fetcher:
         current = url
         while True:
             self._check_url(current)
-            if self.robots is not None:
-                self.robots.check(current)
+            refused = self.robots.refusal(current) if self.robots is not None else None
+            if refused:
+                raise FetchFailed(refused, "robots")
             response = self._get_with_retries(current, headers)
             if response.status not in REDIRECT_STATUSES:
                 response.redirects = seen
@@ -279,11 +246,10 @@ class Fetcher:
         return self._request(url, {}, limit=512 * 1024)
 
     def _check_url(self, url: str) -> None:
+        """Only http(s); the address itself is checked where the connection is made."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchFailed(f"refusing a non-HTTP URL: {url}", "scheme")
-        if not self.options.allow_private_networks:
-            refuse_private(parts.hostname)
 
     def _get_with_retries(self, url: str, headers: dict) -> Response:
         attempt = 0
@@ -293,7 +259,7 @@ class Fetcher:
             except FetchFailed as exc:
                 if exc.reason != "connect" or attempt >= self.retries:
                     raise
-                self.sleep(backoff_seconds(attempt))
+                self.clock.sleep(backoff(attempt))
                 attempt += 1
                 continue
             if response.status not in RETRY_STATUSES:
@@ -313,15 +279,15 @@ class Fetcher:
                     f"HTTP {response.status} from {url}: asked to retry after {wait:.0f}s",
                     f"http-{response.status}",
                 )
-            self.sleep(wait if wait is not None else backoff_seconds(attempt))
+            self.clock.sleep(wait if wait is not None else backoff(attempt))
             attempt += 1
 
     def _request(self, url: str, headers: dict, limit: int | None = None) -> Response:
         limit = self.max_bytes if limit is None else limit
         host = urlsplit(url).hostname or ""
-        self.limiter.wait(host)
+        self.pacer.wait(host)
         self.requests += 1
-        deadline = self.clock() + self.total_seconds
+        deadline = self.clock.monotonic() + self.total_seconds
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 result = Response(
@@ -336,7 +302,7 @@ class Fetcher:
                 pieces = []
                 for piece in decode_stream(response.iter_raw(), encoding, limit):
                     pieces.append(piece)
-                    if self.clock() > deadline:
+                    if self.clock.monotonic() > deadline:
                         raise FetchFailed(
                             f"timed out fetching {url}: over {self.total_seconds:g}s in total",
                             "timeout",

@@ -1,12 +1,17 @@
 """robots.txt, read once per host per run (protego), following RFC 9309.
 
 A 4xx robots.txt (usually 404) allows everything; a 5xx or an unreachable one disallows the
-whole host for this run, as the RFC asks. A Crawl-delay slows the host's rate limit down.
+whole host for this run, as the RFC asks. A Crawl-delay slows the host's pacing down.
+
+The rules know nothing of fetching: they are given a `load(url)` that returns a response (or
+raises FetchError) and a `slow_down(host, seconds)`, and answer with the reason a URL is
+refused, so the fetcher depends on them and not the other way round.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -20,26 +25,27 @@ def robots_token(user_agent: str) -> str:
 
 
 class RobotsRules:
-    """Per-host robots.txt rules, fetched lazily through the owning Fetcher."""
+    """Per-host robots.txt rules, loaded lazily, once per origin."""
 
-    def __init__(self, fetcher, user_agent: str):
-        self.fetcher = fetcher
+    def __init__(self, load: Callable, slow_down: Callable[[str, float], None], user_agent: str):
+        self.load = load
+        self.slow_down = slow_down
         self.user_agent = user_agent
         self.token = robots_token(user_agent)
         self._rules: dict[str, Protego | str] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def check(self, url: str) -> None:
-        from policypulse.harvest.fetch import FetchFailed
-
+    def refusal(self, url: str) -> str | None:
+        """Why robots.txt forbids `url`, or None when it may be fetched."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         rules = self._rules_for(origin)
         if isinstance(rules, str):
-            raise FetchFailed(f"robots.txt of {origin} is unavailable ({rules})", "robots")
+            return f"robots.txt of {origin} is unavailable ({rules})"
         if not rules.can_fetch(url, self.token):
-            raise FetchFailed(f"robots.txt of {origin} disallows {url}", "robots")
+            return f"robots.txt of {origin} disallows {url}"
+        return None
 
     def _rules_for(self, origin: str) -> Protego | str:
         with self._lock:
@@ -51,7 +57,7 @@ class RobotsRules:
 
     def _load(self, origin: str) -> Protego | str:
         try:
-            response = self.fetcher.get_robots(origin + "/robots.txt")
+            response = self.load(origin + "/robots.txt")
         except FetchError as exc:
             if getattr(exc, "reason", "") == "private-address":
                 raise
@@ -65,5 +71,5 @@ class RobotsRules:
         rules = Protego.parse(response.body.decode("utf-8", errors="replace"))
         delay = rules.crawl_delay(self.token)
         if delay:
-            self.fetcher.limiter.slow_down(urlsplit(origin).hostname or "", float(delay))
+            self.slow_down(urlsplit(origin).hostname or "", float(delay))
         return rules
