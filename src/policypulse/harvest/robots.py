@@ -59,8 +59,8 @@ class RobotsRules:
         try:
             response = self.load(origin + "/robots.txt")
         except FetchError as exc:
-            if getattr(exc, "reason", "") == "private-address":
-                raise
+            if getattr(exc, "reason", "") in ("private-address", "dns"):
+                raise  # about the host, not its robots.txt: say so
             return str(exc)
         if 400 <= response.status < 500:
             return Protego.parse("")
