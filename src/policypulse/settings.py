@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "policypulse.sources",
+    "policypulse.harvest",
     "policypulse.catalogue",
     "policypulse.triage",
     "policypulse.summaries",

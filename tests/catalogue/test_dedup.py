@@ -5,8 +5,8 @@ from weasyprint import HTML
 
 from policypulse.catalogue.dedup import NearDuplicates, signature, similarity
 from policypulse.catalogue.models import Publication, PublicationAlias
+from policypulse.harvest.models import FetchCache
 from policypulse.harvest.services import add_item, harvest
-from policypulse.sources.models import FetchCache
 from policypulse.workspace import SourceConfig
 from tests.harvest.conftest import corpus_page, raw_text, rss
 

@@ -8,7 +8,7 @@ from weasyprint import HTML
 
 from policypulse.catalogue.models import Publication
 from policypulse.harvest.services import harvest
-from policypulse.sources.adapters import Entry
+from policypulse.sources.adapters import DiscoveredEntry
 from policypulse.sources.adapters.govuk import apply_content_item, content_api_url
 from policypulse.workspace import SourceConfig
 
@@ -87,7 +87,9 @@ def test_content_api_url():
 
 
 def test_content_item_fills_the_entry():
-    entry = apply_content_item(Entry(url="https://www.gov.uk/x"), content_item("https://a"))
+    entry = apply_content_item(
+        DiscoveredEntry(url="https://www.gov.uk/x"), content_item("https://a")
+    )
     assert entry.document_type == "official_statistics"
     assert entry.publisher == "Department for Education"
     assert entry.published == datetime.date(2026, 11, 5)

@@ -1,21 +1,34 @@
-"""Recognising a publication seen before, in one documented order:
+"""Publication identity, in one place: recognising a publication seen before, in one
+documented order:
 
-1. its canonical URL, or an alias of one (its report PDF, a mirror, an address it moved from);
+1. its canonical URL, or an alias of one (its report PDF, a mirror, an address it moved from),
+   or an address stored earlier in the same run;
 2. the same text (content hash of the normalised text);
 3. nearly the same text: MinHash LSH over word 3-shingles (datasketch), for the same report
    mirrored elsewhere with different chrome.
 
-The hard parts (`signature`, `NearDuplicates`) are pure; `find_known` and `remember_alias`
-load and save (importing the models lazily, so the pure part needs no Django).
+2 and 3 never merge two publications whose titles or figures differ: releases of one
+statistical series are written from one template ("Statutory homelessness: April to June"
+and "...: July to September" share most sentences), so similar wording is not enough. A twin
+must agree on the title (one normalised title inside the other: a mirror may add "- free
+download") and on its figures (the numbers of one text, in order, among the other's: a mirror
+may add page chrome such as "Views 12,345", never change a figure).
+
+The hard parts (`signature`, `NearDuplicates`, `titles_agree`, `figures_agree`) are pure; the
+functions below them load and save.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 import zlib
+from collections.abc import Iterable
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+
+from policypulse.catalogue.models import Publication, PublicationAlias
 
 NUM_PERM = 64
 SCHEME = "affine32"  # pinned: signatures of different schemes do not compare
@@ -23,6 +36,7 @@ THRESHOLD = 0.7
 MIN_WORDS = 60
 MAX_WORDS = 2000
 WORD = re.compile(r"\w+", re.U)
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def shingles(text: str, size: int = 3) -> list[bytes]:
@@ -67,19 +81,21 @@ class NearDuplicates:
         self._signatures[key] = bytes(stored)
         self.lsh.insert(key, _minhash(stored))
 
+    def candidates(self, stored: bytes | None) -> list[int]:
+        """Indexed keys at or above the threshold, the most similar first."""
+        if stored is None:
+            return []
+        found = self.lsh.query(_minhash(stored))
+        scored = [(similarity(stored, self._signatures[key]), key) for key in found]
+        return [key for score, key in sorted(scored, reverse=True) if score >= self.threshold]
+
     def match(self, stored: bytes | None) -> int | None:
         """The most similar indexed key at or above the threshold, if any."""
-        if stored is None:
-            return None
-        candidates = self.lsh.query(_minhash(stored))
-        scored = [(similarity(stored, self._signatures[key]), key) for key in candidates]
-        scored = [pair for pair in scored if pair[0] >= self.threshold]
-        return max(scored)[1] if scored else None
+        found = self.candidates(stored)
+        return found[0] if found else None
 
     @classmethod
     def from_database(cls) -> NearDuplicates:
-        from policypulse.catalogue.models import Publication
-
         index = cls()
         rows = Publication.objects.exclude(minhash=None).values_list("pk", "minhash")
         for key, stored in rows.iterator(chunk_size=2000):
@@ -87,10 +103,42 @@ class NearDuplicates:
         return index
 
 
+def title_words(title: str) -> list[str]:
+    folded = unicodedata.normalize("NFKC", title).casefold().replace("\u2019", "'")
+    return WORD.findall(folded)
+
+
+def titles_agree(first: str, second: str) -> bool:
+    """The same title, give or take what a mirror adds around it: one normalised title's
+    words appear, in a row, in the other's. An unknown (empty) title agrees with any."""
+    short, long = sorted((title_words(first), title_words(second)), key=len)
+    if not short:
+        return True
+    return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def figures(text: str) -> list[str]:
+    """The numbers in a text, in order, as written without thousands separators."""
+    return [match.replace(",", "") for match in FIGURE.findall(text)]
+
+
+def figures_agree(first: str, second: str) -> bool:
+    """No figure changed: the figures of the text with fewer are, in order, among the
+    other's (a mirror may add numbers in its chrome, never alter one)."""
+    short, long = sorted((figures(first), figures(second)), key=len)
+    rest = iter(long)
+    return all(any(figure == other for other in rest) for figure in short)
+
+
+def same_publication(titles: Iterable[str], text: str, other_title: str, other_text: str) -> bool:
+    """May two texts found as twins be one publication? Only with agreeing title and figures."""
+    titled = [title for title in titles if title]
+    agree = any(titles_agree(title, other_title) for title in titled) if titled else True
+    return agree and figures_agree(text, other_text)
+
+
 def find_known(canonical_urls: list[str]):
     """The publication any of these canonical URLs already belongs to."""
-    from policypulse.catalogue.models import Publication, PublicationAlias
-
     urls = [url for url in canonical_urls if url]
     if not urls:
         return None
@@ -104,8 +152,6 @@ def find_known(canonical_urls: list[str]):
 
 def find_known_many(canonical_urls: list[str]) -> dict:
     """{canonical URL: publication} for those already known, in a few queries."""
-    from policypulse.catalogue.models import Publication, PublicationAlias
-
     urls = list(dict.fromkeys(url for url in canonical_urls if url))
     known: dict = {}
     for start in range(0, len(urls), 500):
@@ -120,19 +166,55 @@ def find_known_many(canonical_urls: list[str]) -> dict:
     return known
 
 
-def find_same_text(text_hash: str):
-    from policypulse.catalogue.models import Publication
+def known_now(keys: list[str], stored: dict[str, int]):
+    """The publication of an entry whose first key was already looked up when it was planned:
+    one stored earlier in this run (two entries may point at one publication), or the one the
+    address it redirected to belongs to."""
+    for key in keys:
+        if key in stored:
+            return Publication.objects.get(pk=stored[key])
+    return find_known([key for key in keys[1:] if key != keys[0]])
 
-    if not text_hash:
+
+def stored_report_pdf(attachment_keys: list[str]):
+    """A page's report PDF stored before it, as a publication of its own, to be adopted."""
+    if not attachment_keys:
         return None
-    found = list(Publication.objects.filter(content_hash=text_hash).order_by("pk")[:1])
-    return found[0] if found else None
+    found = Publication.objects.filter(canonical_url__in=attachment_keys, kind=Publication.Kind.PDF)
+    return found.order_by("pk").first()
+
+
+def find_twin(titles: list[str], text: str, text_hash: str, stored_signature, near):
+    """(publication, alias reason) for a publication stored under another address with the
+    same text, or nearly the same (`near` index), and the same title and figures; else None."""
+    if not text:
+        return None
+    if text_hash:
+        for twin in Publication.objects.filter(content_hash=text_hash).order_by("pk"):
+            if same_publication(titles, text, twin.title, twin.text):
+                return twin, PublicationAlias.Reason.SAME_TEXT
+    keys = near.candidates(stored_signature) if near is not None else []
+    if keys:
+        rows = Publication.objects.in_bulk(keys)
+        for key in keys:
+            twin = rows.get(key)
+            if twin is not None and same_publication(titles, text, twin.title, twin.text):
+                return twin, PublicationAlias.Reason.MIRROR
+    return None
+
+
+def entry_changed(existing, entry, entry_key: str) -> bool:
+    """Worth fetching again? Only when the source says it changed (a newer date, another
+    lastmod or updated stamp), and never for a mirror's address of a known publication."""
+    if existing.canonical_url != entry_key:
+        return False
+    if entry.stamp:
+        return entry.stamp != existing.entry_stamp
+    return bool(entry.published and existing.published and entry.published > existing.published)
 
 
 def remember_alias(publication, canonical: str, reason: str) -> None:
     """Record another address of `publication` (never its own)."""
-    from policypulse.catalogue.models import PublicationAlias
-
     if not canonical or canonical == publication.canonical_url:
         return
     PublicationAlias.objects.get_or_create(

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from policypulse.catalogue.dedup import signature
 from policypulse.errors import FetchError
 from policypulse.harvest.extract import PDF_MAGIC, content_hash, extract_html, extract_pdf
-from policypulse.sources.adapters import Entry
+from policypulse.sources.adapters import DiscoveredEntry
 
 MAX_ATTACHMENTS = 5
 
 
 @dataclass
-class Document:
-    entry: Entry
+class FetchedDocument:
+    entry: DiscoveredEntry
     url: str  # after redirects
     not_modified: bool = False
     kind: str = "html"
@@ -41,11 +41,16 @@ class Document:
 
 
 def fetch_document(
-    entry: Entry, fetcher, *, follow_pdfs: bool = True, etag: str = "", last_modified: str = ""
-) -> Document:
+    entry: DiscoveredEntry,
+    fetcher,
+    *,
+    follow_pdfs: bool = True,
+    etag: str = "",
+    last_modified: str = "",
+) -> FetchedDocument:
     """Fetch and extract one entry; a 304 comes back as `not_modified`."""
     response = fetcher.get(entry.url, etag=etag, last_modified=last_modified)
-    document = Document(entry=entry, url=response.url, etag=response.etag,
+    document = FetchedDocument(entry=entry, url=response.url, etag=response.etag,
                         last_modified=response.last_modified)  # fmt: skip
     if response.not_modified:
         document.not_modified = True

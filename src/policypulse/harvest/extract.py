@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 
 import htmldate
 import lxml.html
+import pypdfium2 as pdfium
 import trafilatura
 from charset_normalizer import from_bytes
 
@@ -316,8 +317,6 @@ def extract_pdf(body: bytes, max_pages: int = 400) -> PdfText:
 
 
 def _extract_pdf(body: bytes, max_pages: int) -> PdfText:
-    import pypdfium2 as pdfium
-
     if not body.startswith(PDF_MAGIC):
         return PdfText(status="corrupt", error="not a PDF (no %PDF- header)")
     try:

@@ -14,6 +14,7 @@ import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,10 +23,11 @@ from policypulse.catalogue import dedup
 from policypulse.catalogue.models import Attachment, Publication, PublicationAlias
 from policypulse.catalogue.urls import canonical_url
 from policypulse.errors import PulseError
-from policypulse.harvest.documents import Document, fetch_document
+from policypulse.harvest.documents import FetchedDocument, fetch_document
 from policypulse.harvest.fetch import Fetcher
-from policypulse.sources.adapters import KINDS, Entry, adapter_for
-from policypulse.sources.models import FetchCache, Source
+from policypulse.harvest.models import FetchCache
+from policypulse.sources.adapters import KINDS, DiscoveredEntry, adapter_for
+from policypulse.sources.models import Source
 from policypulse.workspace import Config
 
 log = logging.getLogger(__name__)
@@ -92,8 +94,6 @@ def harvest(
 
 def add_item(config: Config, url: str, *, fetcher: Fetcher | None = None):
     """Fetch one publication URL (HTML or PDF) by hand: (publication, outcome)."""
-    from urllib.parse import urlsplit
-
     if urlsplit(url).scheme not in ("http", "https"):
         raise PulseError(f"{url!r} is not an http(s) URL")
     source, _ = Source.objects.get_or_create(
@@ -103,7 +103,7 @@ def add_item(config: Config, url: str, *, fetcher: Fetcher | None = None):
     fetcher = fetcher or Fetcher(config.harvest)
     try:
         run = _Run(config, fetcher)
-        entry = Entry(url=url)
+        entry = DiscoveredEntry(url=url)
         known = dedup.find_known([canonical_url(url)])
         document = fetch_document(entry, fetcher, follow_pdfs=config.harvest.follow_pdfs,
                                   **_validators(url if known else None))  # fmt: skip
@@ -190,7 +190,7 @@ class _Run:
         found = dedup.find_known_many([canonical_url(entry.url) for entry in entries])
         for entry in entries:
             known = found.get(canonical_url(entry.url))
-            if known and not entry_changed(known, entry, canonical_url(entry.url)):
+            if known and not dedup.entry_changed(known, entry, canonical_url(entry.url)):
                 state.report.unchanged += 1
                 if self.on_entry:
                     self.on_entry(state.source, entry)
@@ -202,7 +202,9 @@ class _Run:
         if not planned:
             self._source_done(state)
 
-    def _fetch_job(self, source: Source, entry: Entry, validators: dict) -> Document:
+    def _fetch_job(
+        self, source: Source, entry: DiscoveredEntry, validators: dict
+    ) -> FetchedDocument:
         """Runs in the pool: no database here."""
         adapter = adapter_for(source.kind) if source.kind in KINDS else None
         if adapter is not None and hasattr(adapter, "enrich"):
@@ -211,7 +213,7 @@ class _Run:
             entry, self.fetcher, follow_pdfs=self.config.harvest.follow_pdfs, **validators
         )
 
-    def _fetched(self, state: _SourceState, future: Future, entry: Entry, known) -> None:
+    def _fetched(self, state: _SourceState, future: Future, entry: DiscoveredEntry, known) -> None:
         try:
             document = future.result()
             outcome, _ = self.store(state.source, document.entry, known, document)
@@ -247,7 +249,7 @@ class _Run:
         state.report.seconds = time.monotonic() - state.started
         log.warning("source failed", extra={"source": source.name, "error": error})
 
-    def store(self, source: Source, entry: Entry, known, document: Document):
+    def store(self, source: Source, entry: DiscoveredEntry, known, document: FetchedDocument):
         """Save one fetched document: ('new'|'updated'|'unchanged'|'duplicates', publication)."""
         entry_key = canonical_url(entry.url)
         final_key = canonical_url(document.url)
@@ -257,22 +259,17 @@ class _Run:
             return "unchanged", known
         attachment_keys = [canonical_url(a["url"]) for a in document.attachments]
         with transaction.atomic():
-            publication = known or self._known_now([entry_key, final_key])
+            publication = known or dedup.known_now([entry_key, final_key], self.stored)
             adopted = None
-            if publication is None and attachment_keys:
-                # Its report PDF was stored first, as a publication of its own: adopt it.
-                adopted = Publication.objects.filter(
-                    canonical_url__in=attachment_keys, kind=Publication.Kind.PDF
-                ).first()
-                publication = adopted
             if publication is None:
-                twin = dedup.find_same_text(document.content_hash) if document.text else None
-                reason = PublicationAlias.Reason.SAME_TEXT
-                if twin is None and self.near is not None:
-                    match = self.near.match(document.signature)
-                    twin = Publication.objects.filter(pk=match).first() if match else None
-                    reason = PublicationAlias.Reason.MIRROR
-                if twin is not None:
+                # Its report PDF was stored first, as a publication of its own: adopt it.
+                publication = adopted = dedup.stored_report_pdf(attachment_keys)
+            if publication is None:
+                titles = [entry.title, document.title]
+                found = dedup.find_twin(titles, document.text, document.content_hash,
+                                        document.signature, self.near)  # fmt: skip
+                if found is not None:
+                    twin, reason = found
                     dedup.remember_alias(twin, entry_key, reason)
                     dedup.remember_alias(twin, final_key, reason)
                     self.stored[entry_key] = self.stored[final_key] = twin.pk
@@ -309,17 +306,7 @@ class _Run:
         self.stored[entry_key] = self.stored[final_key] = publication.pk
         return outcome, publication
 
-    def _known_now(self, keys: list[str]):
-        """Known before the run (checked when the entry was planned) or stored during it:
-        two entries of one run may point at the same publication."""
-        for key in keys:
-            if key in self.stored:
-                return Publication.objects.get(pk=self.stored[key])
-        if keys[1] != keys[0]:
-            return dedup.find_known(keys[1:])  # the address it redirected to
-        return None
-
-    def _values(self, source: Source, entry: Entry, document: Document) -> dict:
+    def _values(self, source: Source, entry: DiscoveredEntry, document: FetchedDocument) -> dict:
         return {
             "source": source,
             "url": entry.url,
@@ -341,16 +328,6 @@ class _Run:
         }
 
 
-def entry_changed(existing: Publication, entry: Entry, entry_key: str) -> bool:
-    """Worth fetching again? Only when the source says it changed (a newer date, another
-    lastmod or updated stamp), and never for a mirror's address of a known publication."""
-    if existing.canonical_url != entry_key:
-        return False
-    if entry.stamp:
-        return entry.stamp != existing.entry_stamp
-    return bool(entry.published and existing.published and entry.published > existing.published)
-
-
 def _validators(url: str | None) -> dict:
     if not url:
         return {}
@@ -358,7 +335,7 @@ def _validators(url: str | None) -> dict:
     return {"etag": cached.etag, "last_modified": cached.last_modified} if cached else {}
 
 
-def _remember_validators(url: str, document: Document) -> None:
+def _remember_validators(url: str, document: FetchedDocument) -> None:
     if not (document.etag or document.last_modified):
         return
     FetchCache.objects.update_or_create(

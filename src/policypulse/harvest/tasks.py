@@ -6,11 +6,11 @@ The CLI runs stages inline; the web app and `pulse <stage> --background` enqueue
 from django.conf import settings
 from django.tasks import task
 
+from policypulse.harvest.services import harvest
+
 
 @task()
 def harvest_task(only: str | None = None) -> dict:
-    from policypulse.harvest.services import harvest
-
     reports = harvest(settings.PULSE, only=only)
     return {
         r.source: {"new": r.new, "updated": r.updated, "unchanged": r.unchanged,

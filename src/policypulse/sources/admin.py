@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from policypulse.sources.models import FetchCache, Source
+from policypulse.sources.models import Source
 
 
 @admin.register(Source)
@@ -15,9 +15,3 @@ class SourceAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "enabled"]
     search_fields = ["name", "url", "publisher"]
-
-
-@admin.register(FetchCache)
-class FetchCacheAdmin(admin.ModelAdmin):
-    list_display = ["url", "etag", "last_modified", "fetched_at"]
-    search_fields = ["url"]

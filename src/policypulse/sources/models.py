@@ -54,22 +54,3 @@ class Source(models.Model):
         self.last_fetched_at = timezone.now()
         self.consecutive_failures += 1
         self.last_error = error[:2000]
-
-
-class FetchCache(models.Model):
-    """Validators of the last good fetch of a URL, for conditional GET next time."""
-
-    url_hash = models.CharField(max_length=64, unique=True)
-    url = models.TextField()
-    etag = models.CharField(max_length=500, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
-    fetched_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return self.url
-
-    @staticmethod
-    def key(url: str) -> str:
-        import hashlib
-
-        return hashlib.sha256(url.encode("utf-8")).hexdigest()

@@ -1,6 +1,6 @@
-"""Source adapters: one module per kind, each with `discover(source, fetcher) -> list[Entry]`
+"""Source adapters: one module per kind, each with `discover(source, fetcher) -> list[DiscoveredEntry]`
 (or None when the source says nothing changed). An adapter may also define
-`enrich(entry, fetcher) -> Entry`, run just before the entry's page is fetched (GOV.UK uses it
+`enrich(entry, fetcher) -> DiscoveredEntry`, run just before the entry's page is fetched (GOV.UK uses it
 to read the Content API)."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ import datetime
 from dataclasses import dataclass, field
 from importlib import import_module
 
+from policypulse.errors import SourceError
+
 
 @dataclass
-class Entry:
+class DiscoveredEntry:
     """A candidate publication a source points at."""
 
     url: str
@@ -30,7 +32,5 @@ KINDS = ("feed", "govuk", "page", "sitemap")
 
 def adapter_for(kind: str):
     if kind not in KINDS:
-        from policypulse.errors import SourceError
-
         raise SourceError(f"no adapter for sources of kind {kind!r}; known: {', '.join(KINDS)}")
     return import_module(f"policypulse.sources.adapters.{kind}")

@@ -6,13 +6,14 @@ import datetime
 from urllib.parse import urljoin
 
 import feedparser
+import lxml.html
 
 from policypulse.catalogue.urls import canonical_url
 from policypulse.errors import SourceError
-from policypulse.sources.adapters import Entry
+from policypulse.sources.adapters import DiscoveredEntry
 
 
-def parse_feed(body: bytes, base_url: str) -> list[Entry]:
+def parse_feed(body: bytes, base_url: str) -> list[DiscoveredEntry]:
     """Entries of a feed; a feed too broken to yield any entry is an error."""
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
     if parsed.bozo and not parsed.entries:
@@ -27,7 +28,7 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry]:
             continue  # GOV.UK and others list an updated item again under a new id
         seen.add(canonical_url(url))
         entries.append(
-            Entry(
+            DiscoveredEntry(
                 url=url,
                 title=" ".join((item.get("title") or "").split()),
                 summary=_plain(item.get("summary") or ""),
@@ -67,8 +68,6 @@ def _date(item) -> datetime.date | None:
 
 
 def _plain(summary: str) -> str:
-    import lxml.html
-
     if "<" not in summary:
         return " ".join(summary.split())
     try:
@@ -77,7 +76,7 @@ def _plain(summary: str) -> str:
         return ""
 
 
-def discover(source, fetcher) -> list[Entry] | None:
+def discover(source, fetcher) -> list[DiscoveredEntry] | None:
     """Entries of the source's feed, or None when the server says nothing changed."""
     response = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
     if response.not_modified:

@@ -14,13 +14,13 @@ import logging
 from urllib.parse import urlsplit, urlunsplit
 
 from policypulse.errors import FetchError
-from policypulse.sources.adapters import Entry
+from policypulse.sources.adapters import DiscoveredEntry
 from policypulse.sources.adapters.feed import discover as discover_feed
 
 log = logging.getLogger(__name__)
 
 
-def discover(source, fetcher) -> list[Entry] | None:
+def discover(source, fetcher) -> list[DiscoveredEntry] | None:
     """The feed's entries, one per link (the feed parser already drops repeated links)."""
     return discover_feed(source, fetcher)
 
@@ -31,7 +31,7 @@ def content_api_url(page_url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/api/content" + (parts.path or "/"), "", ""))
 
 
-def apply_content_item(entry: Entry, item: dict) -> Entry:
+def apply_content_item(entry: DiscoveredEntry, item: dict) -> DiscoveredEntry:
     """Copy what the Content API knows onto the entry; pure, for tests."""
     entry.title = " ".join(str(item.get("title") or entry.title).split())
     entry.summary = " ".join(str(item.get("description") or entry.summary).split())
@@ -55,7 +55,7 @@ def apply_content_item(entry: Entry, item: dict) -> Entry:
     return entry
 
 
-def enrich(entry: Entry, fetcher) -> Entry:
+def enrich(entry: DiscoveredEntry, fetcher) -> DiscoveredEntry:
     """The Content API's metadata; a page without one (404, not JSON) keeps the feed's."""
     try:
         response = fetcher.get(content_api_url(entry.url))

@@ -16,7 +16,7 @@ from lxml.cssselect import CSSSelector, SelectorError
 
 from policypulse.errors import SourceError
 from policypulse.harvest.extract import decode_html, parse_html
-from policypulse.sources.adapters import Entry
+from policypulse.sources.adapters import DiscoveredEntry
 from policypulse.sources.adapters.feed import remember_validators
 
 MAX_PAGES = 5
@@ -32,7 +32,9 @@ DATE_IN_TEXT = re.compile(
 )
 
 
-def listing_links(html: str, base_url: str, selector: str = "") -> tuple[list[Entry], str | None]:
+def listing_links(
+    html: str, base_url: str, selector: str = ""
+) -> tuple[list[DiscoveredEntry], str | None]:
     """(publication entries, next page URL) of one listing page; pure."""
     tree = parse_html(html, base_url)
     try:
@@ -65,7 +67,7 @@ def listing_links(html: str, base_url: str, selector: str = "") -> tuple[list[En
         ):
             continue
         seen.add(url)
-        entries.append(Entry(url=url, title=title[:1000], published=_nearby_date(anchor)))
+        entries.append(DiscoveredEntry(url=url, title=title[:1000], published=_nearby_date(anchor)))
     return entries, _next_page(tree, base_url)
 
 
@@ -101,7 +103,7 @@ def _next_page(tree, base_url: str) -> str | None:
     return None
 
 
-def discover(source, fetcher) -> list[Entry] | None:
+def discover(source, fetcher) -> list[DiscoveredEntry] | None:
     response = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
     if response.not_modified:
         return None

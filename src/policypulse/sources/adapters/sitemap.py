@@ -13,7 +13,7 @@ import io
 from lxml import etree
 
 from policypulse.errors import SourceError
-from policypulse.sources.adapters import Entry
+from policypulse.sources.adapters import DiscoveredEntry
 from policypulse.sources.adapters.feed import remember_validators
 
 MAX_CHILD_SITEMAPS = 50
@@ -21,7 +21,7 @@ MAX_ENTRIES = 1000
 MAX_XML_BYTES = 50 * 1024 * 1024
 
 
-def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Entry], list[str]]:
+def parse_sitemap(body: bytes, base_url: str) -> tuple[list[DiscoveredEntry], list[str]]:
     """(page entries, child sitemap URLs) of a urlset or a sitemapindex."""
     if body[:2] == b"\x1f\x8b":
         try:
@@ -43,7 +43,7 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Entry], list[str]]:
     if tag != "urlset":
         raise SourceError(f"{base_url} is not a sitemap (its root is <{tag}>)")
     entries = [
-        Entry(url=loc, stamp=lastmod)  # lastmod says changed, not published
+        DiscoveredEntry(url=loc, stamp=lastmod)  # lastmod says changed, not published
         for loc, lastmod in _locations(root, "url")
     ]
     return entries, []
@@ -61,13 +61,13 @@ def _locations(root, element: str) -> list[tuple[str, str]]:
     return found
 
 
-def newest_first(entries: list[Entry], limit: int = MAX_ENTRIES) -> list[Entry]:
+def newest_first(entries: list[DiscoveredEntry], limit: int = MAX_ENTRIES) -> list[DiscoveredEntry]:
     """Entries sorted by lastmod, newest first (undated last), at most `limit`."""
     ordered = sorted(entries, key=lambda e: e.stamp or "", reverse=True)
     return ordered[:limit]
 
 
-def discover(source, fetcher) -> list[Entry] | None:
+def discover(source, fetcher) -> list[DiscoveredEntry] | None:
     response = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
     if response.not_modified:
         return None
