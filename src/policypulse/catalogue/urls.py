@@ -11,14 +11,26 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, https for http, no default port, fragment, tracking
-    parameters (utm_* and friends) or trailing slash; the remaining query sorted."""
-    parts = urlsplit(url.strip())
+    parameters (utm_* and friends) or trailing slash; the remaining query sorted.
+
+    Idempotent, and total: a URL too broken to parse (a bad port, an unclosed IPv6 bracket,
+    as hostile feeds send) is its own canonical form, never an exception."""
+    try:
+        return _canonical(url.strip())
+    except ValueError:
+        return url.strip()
+
+
+def _canonical(url: str) -> str:
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "http":
         scheme = "https"
     host = (parts.hostname or "").lower().rstrip(".")
-    if host.startswith("www."):
+    while host.startswith("www."):
         host = host[4:]
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 keeps its brackets
     port = parts.port
     netloc = host if port in (None, DEFAULT_PORTS.get(parts.scheme.lower())) else f"{host}:{port}"
     path = parts.path or "/"
