@@ -53,6 +53,8 @@ any_urls = st.one_of(http_urls, st.text(HOSTILE_CHARS, max_size=80))
 @example("https://www.www.example.org/a")
 @example("http://example.org:notaport/")
 @example("http://[::1/")
+@example("http:/// #")
+@example("http://0/a/ #")
 def test_canonical_url_never_raises_and_is_idempotent(url):
     once = canonical_url(url)
     assert isinstance(once, str)

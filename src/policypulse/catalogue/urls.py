@@ -13,12 +13,14 @@ def canonical_url(url: str) -> str:
     """Lower-case scheme and host, https for http, no default port, fragment, tracking
     parameters (utm_* and friends) or trailing slash; the remaining query sorted.
 
-    Idempotent, and total: a URL too broken to parse (a bad port, an unclosed IPv6 bracket,
-    as hostile feeds send) is its own canonical form, never an exception."""
+    Idempotent, and total: a URL with no host, or too broken to parse (a bad port, an
+    unclosed IPv6 bracket, as hostile feeds send), is its own canonical form, never an
+    exception."""
+    url = url.strip()
     try:
-        return _canonical(url.strip())
+        return _canonical(url) if urlsplit(url).hostname else url
     except ValueError:
-        return url.strip()
+        return url
 
 
 def _canonical(url: str) -> str:
@@ -33,7 +35,7 @@ def _canonical(url: str) -> str:
         host = f"[{host}]"  # IPv6 keeps its brackets
     port = parts.port
     netloc = host if port in (None, DEFAULT_PORTS.get(parts.scheme.lower())) else f"{host}:{port}"
-    path = parts.path or "/"
+    path = parts.path.strip() or "/"
     while "//" in path:
         path = path.replace("//", "/")
     if len(path) > 1:
