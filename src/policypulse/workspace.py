@@ -231,6 +231,24 @@ class Config(_Strict):
         return key.title()
 
 
+_URL_PASSWORD = re.compile(r"//([^:@/]+):[^@/]+@")
+
+
+def mask_secrets(url: str) -> str:
+    """A URL with any password replaced by `****` (the one masking rule: SMTP, database)."""
+    return _URL_PASSWORD.sub(r"//\1:****@", url)
+
+
+def effective_config(config: Config, environ: dict[str, str] | None = None) -> dict:
+    """The configuration as it applies, environment overrides included, every secret masked:
+    what `pulse config show` prints."""
+    environ = os.environ if environ is None else environ
+    data = config.model_dump()
+    data["mail"]["smtp_url"] = mask_secrets(environ.get("PULSE_SMTP_URL") or config.mail.smtp_url)
+    data["database"] = mask_secrets(environ.get("DATABASE_URL", "sqlite (workspace)"))
+    return data
+
+
 def default_toml() -> str:
     """The commented pulse.toml that `pulse init` writes."""
     return resources.files("policypulse").joinpath("default_pulse.toml").read_text("utf-8")

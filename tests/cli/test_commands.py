@@ -1,25 +1,8 @@
 """The CLI as a user meets it: a real `pulse` process, one-line errors, nothing lost."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-
-def pulse(*args, cwd=None, env=None):
-    environment = {
-        k: v for k, v in os.environ.items() if k not in ("PULSE_WORKSPACE", "DATABASE_URL")
-    }
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "policypulse", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=120,
-    )
+from tests.clitools import pulse
 
 
 def test_init_then_commands_find_the_workspace_three_ways(tmp_path):
@@ -77,10 +60,34 @@ def test_unknown_sector_in_config_is_refused(tmp_path):
     assert "sectors" in result.stderr and "line" in result.stderr
 
 
-@pytest.mark.parametrize("month", ["2026-13", "November"])
-def test_bad_month_is_a_clear_error(tmp_path, month):
+@pytest.mark.parametrize(
+    ("month", "said"),
+    [
+        ("2026-13", "the month part must be 01 to 12"),
+        ("November", "must be YYYY-MM"),
+        ("9999-12", "out of range"),  # was an OverflowError traceback (issue 11, finding 8)
+        ("0001-01", "out of range"),
+    ],
+)
+def test_bad_month_is_a_one_line_error(tmp_path, month, said):
     workspace = tmp_path / "ws"
-    pulse("init", str(workspace))
-    result = pulse("-w", str(workspace), "edition", "build", "--month", month)
-    assert result.returncode == 1
-    assert "YYYY-MM" in result.stderr
+    pulse("init", str(workspace), check=True)
+    for command in (("editions", "build"), ("editions", "publish", "--static", tmp_path / "s"),
+                    ("editions", "approve"), ("deliveries",)):  # fmt: skip
+        result = pulse("-w", workspace, *command, "--month", month)
+        assert result.returncode == 1, (command, result.stderr)
+        assert said in result.stderr, command
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_the_singular_edition_group_still_runs_but_is_not_listed(tmp_path):
+    workspace = tmp_path / "ws"
+    pulse("init", str(workspace), check=True)
+    old = pulse("-w", workspace, "edition", "build", "--month", "2026-11")
+    new = pulse("-w", workspace, "editions", "build", "--month", "2026-11")
+    assert old.returncode == new.returncode == 0, old.stderr + new.stderr
+    assert "Built" in old.stdout and "Built" in new.stdout
+    listing = pulse("--help").stdout
+    assert "editions" in listing
+    assert "  edition " not in listing

@@ -1,4 +1,4 @@
-"""`pulse`: the front door. Commands parse, call a service, print with rich.
+"""`pulse`: the front door. Commands parse, call a service, print through `cli.output`.
 
 Errors from the PulseError tree become one line and exit code 1 here, and only here; any other
 exception is a bug and shows its traceback with --debug."""
@@ -9,12 +9,9 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from policypulse.cli import output
 from policypulse.errors import PulseError
-
-console = Console()
-err_console = Console(stderr=True)
 
 
 class State:
@@ -72,7 +69,16 @@ def pass_state_lazy(command):
     return _pass_state(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class PulseGroup(click.Group):
+    """The top-level group: old singular group names still run, unlisted (old scripts work)."""
+
+    ALIASES = {"edition": "editions"}
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        return super().get_command(ctx, self.ALIASES.get(cmd_name, cmd_name))
+
+
+@click.group(cls=PulseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--workspace", "-w", metavar="DIR", help="Workspace folder (else PULSE_WORKSPACE, else .)"
 )
@@ -80,7 +86,13 @@ def pass_state_lazy(command):
 @click.version_option(package_name="policypulse")
 @click.pass_context
 def cli(ctx: click.Context, workspace: str | None, debug: bool) -> None:
-    """PolicyPulse: harvest, triage, summarise, edit, render and send a monthly digest."""
+    """PolicyPulse: harvest, triage, summarise, edit, render and send a monthly digest.
+
+    \b
+    Examples:
+      pulse init ~/digest
+      pulse --workspace ~/digest harvest
+    """
     ctx.obj = State(workspace, debug)
 
 
@@ -89,7 +101,7 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        err_console.print("Aborted.")
+        output.warn("Aborted.")
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
@@ -99,10 +111,10 @@ def main() -> None:
     except PulseError as exc:
         if debug:
             raise
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        output.error(exc)
         sys.exit(1)
     except KeyboardInterrupt:
-        err_console.print("Interrupted.")
+        output.warn("Interrupted.")
         sys.exit(130)
 
 
@@ -123,4 +135,4 @@ def _register() -> None:
 
 _register()
 
-__all__ = ["cli", "main", "console", "pass_state", "pass_state_lazy", "Path"]
+__all__ = ["cli", "main", "output", "pass_state", "pass_state_lazy", "Path"]

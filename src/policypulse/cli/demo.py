@@ -6,9 +6,8 @@ import time
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from policypulse.cli import cli, console
+from policypulse.cli import cli, output
 
 
 @cli.command()
@@ -16,33 +15,32 @@ from policypulse.cli import cli, console
               show_default=True, help="Where to write the edition and keep the demo workspace.")  # fmt: skip
 def demo(out: Path) -> None:
     """Harvest a bundled month of fictional publications from a local server and build its
-    edition: edition.html, edition.txt and edition.pdf in OUT."""
+    edition: edition.html, edition.txt and edition.pdf in OUT.
+
+    \b
+    Examples:
+      pulse demo
+      pulse demo --out /tmp/pulse-demo
+    """
     from policypulse.demo.run import run_demo
 
     started = time.perf_counter()
-    with console.status("Starting") as status:
-        result = run_demo(out, on_stage=lambda name: status.update(f"[bold]{name}[/]…"))
+    with output.status("Starting") as status:
+        result = run_demo(out, on_stage=lambda name: status.update(f"{name}…"))
     wall = time.perf_counter() - started
 
-    items = Table(title="The demo edition")
-    items.add_column("sector")
-    items.add_column("reports", justify="right")
-    items.add_column("briefings", justify="right")
-    items.add_column("total", justify="right")
+    rows = []
     for key, label in result.sector_labels.items():
         reports = result.counts.get((key, "report"), 0)
         briefings = result.counts.get((key, "briefing"), 0)
-        items.add_row(label, str(reports), str(briefings), str(reports + briefings))
-    items.add_row("[dim]out of scope (left out)[/]", "", "", str(result.out_of_scope))
-    console.print(items)
+        rows.append([label, reports, briefings, reports + briefings])
+    rows.append([output.styled("out of scope (left out)", "dim"), "", "", result.out_of_scope])
+    numbers = (("reports", "right"), ("briefings", "right"), ("total", "right"))
+    output.show(output.table(("sector", *numbers), rows, title="The demo edition"))
 
-    stages = Table(title="Time per stage")
-    stages.add_column("stage")
-    stages.add_column("seconds", justify="right")
-    for name, seconds in result.timings.items():
-        stages.add_row(name, f"{seconds:.2f}")
-    stages.add_row("[bold]total (wall)[/]", f"{wall:.2f}")
-    console.print(stages)
+    rows = [[name, f"{seconds:.2f}"] for name, seconds in result.timings.items()]
+    rows.append([output.styled("total (wall)", "bold"), f"{wall:.2f}"])
+    output.show(output.table(("stage", ("seconds", "right")), rows, title="Time per stage"))
     for name, path in result.files.items():
-        console.print(f"{name:>5}: {path.resolve()}")
-    console.print(f"Explore it: pulse --workspace {result.workspace} items list")
+        output.say("{}: {}", f"{name:>5}", path.resolve())
+    output.say("Explore it: pulse --workspace {} items list", result.workspace)

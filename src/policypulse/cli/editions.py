@@ -1,4 +1,4 @@
-"""pulse edition build | render | publish."""
+"""pulse editions build | render | publish (`pulse edition ...` still works, unlisted)."""
 
 from __future__ import annotations
 
@@ -6,51 +6,79 @@ from pathlib import Path
 
 import click
 
-from policypulse.cli import cli, console, pass_state
+from policypulse.cli import cli, output, pass_state
 
 
-@cli.group()
+def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check a --month where it is typed: `9999-12` is a one-line error, not an overflow later."""
+    from policypulse.months import month_key, parse_month
+
+    return month_key(parse_month(value)) if value else None
+
+
+def month_option(help: str):
+    """--month YYYY-MM, checked by `months.parse_month` (MonthError: one line, exit 1)."""
+    return click.option("--month", callback=_month, help=help)
+
+
+@cli.group("editions")
 def edition() -> None:
-    """Compose, render and publish the month's edition."""
+    """Compose, render and publish the month's edition.
+
+    \b
+    Examples:
+      pulse editions build --month 2026-11
+      pulse editions render --format pdf --out edition.pdf
+    """
+
+
+editions = edition
 
 
 @edition.command("build")
-@click.option("--month", help="YYYY-MM (default: the month of the latest relevant publication)")
+@month_option("YYYY-MM (default: the month of the latest relevant publication)")
 @pass_state
 def edition_build(state, month: str | None) -> None:
-    """Compose the month's draft edition from its relevant, summarised publications."""
-    from policypulse.editions.models import Edition
-    from policypulse.editions.services import build_edition, latest_month
-    from policypulse.errors import EditionError
+    """Compose the month's draft edition from its relevant, summarised publications.
 
-    state.workspace()
-    try:
-        key = Edition.parse_month(month) if month else latest_month()
-    except ValueError:
-        raise EditionError(f"--month must be YYYY-MM, not {month!r}") from None
+    \b
+    Examples:
+      pulse editions build
+      pulse editions build --month 2026-11
+    """
+    from policypulse.editions.services import build_edition, latest_month
+    from policypulse.months import parse_month
+
+    key = parse_month(month) if month else latest_month()
     built = build_edition(state.config, key)
-    console.print(f"Built [bold]{built.title}[/] ({built.status}): {built.items.count()} items")
+    output.say("Built [bold]{}[/] ({}): {} items", built.title, built.status, built.items.count())
 
 
 @edition.command("render")
-@click.option("--month", help="YYYY-MM (default: the latest edition)")
+@month_option("YYYY-MM (default: the latest edition)")
 @click.option("--format", "fmt", type=click.Choice(["html", "text", "pdf", "docx"]), required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--sector", "sectors", multiple=True, help="Only this sector's key (repeatable)")
 @pass_state
 def edition_render(state, month: str | None, fmt: str, out: Path, sectors) -> None:
-    """Render an edition to a file: the email's HTML or text, a PDF or a Word document."""
+    """Render an edition to a file: the email's HTML or text, a PDF or a Word document.
+
+    \b
+    Examples:
+      pulse editions render --format pdf --out edition.pdf
+      pulse editions render --month 2026-11 --format html --sector justice --out justice.html
+    """
     from policypulse.render.services import render_edition
 
     for key in sectors:
         state.config.sector(key)  # unknown keys fail with the known ones listed
     data = render_edition(state.config, month, fmt, list(sectors) or None)
     out.write_bytes(data)
-    console.print(f"Wrote {out} ({len(data):,} bytes)", highlight=False)
+    output.say("Wrote {} ({} bytes)", out, f"{len(data):,}")
 
 
 @edition.command("publish")
-@click.option("--month", help="YYYY-MM (default: every approved or sent edition)")
+@month_option("YYYY-MM (default: every approved or sent edition)")
 @click.option(
     "--static",
     "static_dir",
@@ -60,8 +88,14 @@ def edition_render(state, month: str | None, fmt: str, out: Path, sectors) -> No
 )
 @pass_state
 def edition_publish(state, month: str | None, static_dir: Path) -> None:
-    """Export the public web archive (index, edition and item pages, Atom feed, sitemap)."""
+    """Export the public web archive (index, edition and item pages, Atom feed, sitemap).
+
+    \b
+    Examples:
+      pulse editions publish --static site/
+      pulse editions publish --month 2026-11 --static site/
+    """
     from policypulse.render.archive import publish_static
 
     written = publish_static(state.config, static_dir, month)
-    console.print(f"Wrote {len(written)} files to {static_dir}", highlight=False)
+    output.say("Wrote {} files to {}", len(written), static_dir)

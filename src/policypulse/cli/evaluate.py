@@ -5,4 +5,10 @@ from policypulse.cli import cli
 
 @cli.group("eval")
 def evaluate() -> None:
-    """Measure triage and summaries against an editor's gold file."""
+    """Measure triage and summaries against an editor's gold file.
+
+    \b
+    Examples:
+      pulse eval classify --gold labelled.jsonl
+      pulse eval summarize --gold summaries.jsonl --baseline lead
+    """

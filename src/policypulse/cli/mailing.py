@@ -1,4 +1,4 @@
-"""pulse subscribers import|list|export|erase, pulse edition approve, pulse send, pulse bounces."""
+"""pulse subscribers import|list|export|erase, pulse editions approve, pulse send, pulse bounces."""
 
 from __future__ import annotations
 
@@ -6,15 +6,20 @@ import json
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from policypulse.cli import cli, console, pass_state
+from policypulse.cli import cli, output, pass_state
 from policypulse.cli.editions import edition
 
 
 @cli.group()
 def subscribers() -> None:
-    """Import, list, export and erase subscribers."""
+    """Import, list, export and erase subscribers.
+
+    \b
+    Examples:
+      pulse subscribers import clients.csv
+      pulse subscribers list --status active
+    """
 
 
 @subscribers.command("import")
@@ -22,7 +27,13 @@ def subscribers() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_state
 def subscribers_import(state, csv_file: Path, as_json: bool) -> None:
-    """Import FILE.csv (email, name, organisation, sectors as `key;key`) as active subscribers."""
+    """Import FILE.csv (email, name, organisation, sectors as `key;key`) as active subscribers.
+
+    \b
+    Examples:
+      pulse subscribers import clients.csv
+      pulse subscribers import clients.csv --json
+    """
     from policypulse.errors import MailError
     from policypulse.mailing.subscribers import import_subscribers
 
@@ -40,15 +51,13 @@ def subscribers_import(state, csv_file: Path, as_json: bool) -> None:
         }
         click.echo(json.dumps(data, indent=2))
         return
-    console.print(
-        f"Imported {report.created} subscriber(s); {report.existing} already subscribed; "
-        f"{len(report.rejected)} row(s) rejected."
-    )
+    output.say(
+        "Imported {} subscriber(s); {} already subscribed; {} row(s) rejected.",
+        report.created, report.existing, len(report.rejected),
+    )  # fmt: skip
     if report.rejected:
-        table = Table("line", "email", "reason")
-        for row in report.rejected:
-            table.add_row(str(row.line), row.email, row.reason)
-        console.print(table)
+        rows = ([row.line, row.email, row.reason] for row in report.rejected)
+        output.show(output.table(("line", "email", "reason"), rows))
 
 
 @subscribers.command("list")
@@ -60,7 +69,13 @@ def subscribers_import(state, csv_file: Path, as_json: bool) -> None:
 )
 @pass_state
 def subscribers_list(state, as_json: bool, status: str | None) -> None:
-    """List subscribers."""
+    """List subscribers.
+
+    \b
+    Examples:
+      pulse subscribers list
+      pulse subscribers list --status bounced --json
+    """
     from policypulse.mailing.subscribers import list_subscribers
 
     state.workspace()
@@ -68,20 +83,24 @@ def subscribers_list(state, as_json: bool, status: str | None) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table("email", "status", "sectors", "consent")
-    for row in rows:
-        table.add_row(
-            row["email"], row["status"], ", ".join(row["sectors"]) or "all", row["consent_source"]
-        )
-    console.print(table)
-    console.print(f"{len(rows)} subscriber(s)")
+    output.show(output.table(
+        ("email", "status", "sectors", "consent"),
+        ([row["email"], row["status"], ", ".join(row["sectors"]) or "all", row["consent_source"]]
+         for row in rows),
+    ))  # fmt: skip
+    output.say("{} subscriber(s)", len(rows))
 
 
 @subscribers.command("export")
 @click.argument("email")
 @pass_state
 def subscribers_export(state, email: str) -> None:
-    """Everything held about one subscriber, as JSON (a subject access request)."""
+    """Everything held about one subscriber, as JSON (a subject access request).
+
+    \b
+    Examples:
+      pulse subscribers export someone@example.org > someone.json
+    """
     from policypulse.mailing.subscribers import export_subscriber
 
     state.workspace()
@@ -93,7 +112,13 @@ def subscribers_export(state, email: str) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_state
 def subscribers_erase(state, email: str, yes: bool) -> None:
-    """Erase a subscriber; only a hash of the address is kept, so they are never mailed again."""
+    """Erase a subscriber; only a hash of the address is kept, so they are never mailed again.
+
+    \b
+    Examples:
+      pulse subscribers erase someone@example.org
+      pulse subscribers erase someone@example.org --yes
+    """
     from policypulse.mailing.subscribers import erase_subscriber, find_subscriber
 
     state.workspace()
@@ -101,19 +126,24 @@ def subscribers_erase(state, email: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Erase {email} and their history for good?", abort=True)
     erase_subscriber(email)
-    console.print(f"Erased {email}; its hash stays on the suppression list.")
+    output.say("Erased {}; its hash stays on the suppression list.", email)
 
 
 @edition.command("approve")
 @click.option("--month", help="YYYY-MM (default: the latest edition)")
 @pass_state
 def edition_approve(state, month: str | None) -> None:
-    """Freeze the edition so it can be sent; changes then need a new draft."""
+    """Freeze the edition so it can be sent; changes then need a new draft.
+
+    \b
+    Examples:
+      pulse editions approve --month 2026-11
+    """
     from policypulse.editions.services import approve_edition, get_edition
 
     state.workspace()
     approved = approve_edition(get_edition(month))
-    console.print(f"Approved [bold]{approved.title}[/]: send it with `pulse send`")
+    output.say("Approved [bold]{}[/]: send it with `pulse send`", approved.title)
 
 
 @cli.command()
@@ -128,7 +158,13 @@ def edition_approve(state, month: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_state
 def send(state, month, dry_run: bool, rate, resend_unknown: bool, as_json: bool) -> None:
-    """Send an approved edition; run it again to resume after any interruption."""
+    """Send an approved edition; run it again to resume after any interruption.
+
+    \b
+    Examples:
+      pulse send --dry-run
+      pulse send --month 2026-11 --rate 10
+    """
     from policypulse.editions.services import get_edition
     from policypulse.errors import MailError
     from policypulse.mailing.sending import send_edition, send_lock
@@ -143,20 +179,20 @@ def send(state, month, dry_run: bool, rate, resend_unknown: bool, as_json: bool)
     if as_json:
         click.echo(json.dumps(report.as_dict()))
     elif dry_run:
-        console.print(
-            f"Dry run for {report.edition}: {report.would_send} would be sent, "
-            f"{report.skipped} skipped (suppressed or nothing in their sectors)."
-        )
+        output.say(
+            "Dry run for {}: {} would be sent, {} skipped (suppressed or nothing in their "
+            "sectors).", report.edition, report.would_send, report.skipped,
+        )  # fmt: skip
     else:
-        console.print(
-            f"{report.edition}: sent {report.sent}, skipped {report.skipped}, failed "
-            f"{report.failed} ({report.bounced} bounced), retries {report.retries}."
-        )
+        output.say(
+            "{}: sent {}, skipped {}, failed {} ({} bounced), retries {}.", report.edition,
+            report.sent, report.skipped, report.failed, report.bounced, report.retries,
+        )  # fmt: skip
         if report.recovered_in_flight:
-            console.print(
-                f"[yellow]{report.recovered_in_flight} message(s) were in flight when the last "
-                "run stopped: marked unknown, not resent (see docs/sending.md).[/]"
-            )
+            output.say(
+                "[yellow]{} message(s) were in flight when the last run stopped: marked "
+                "unknown, not resent (see docs/sending.md).[/]", report.recovered_in_flight,
+            )  # fmt: skip
     if not dry_run and report.pending:
         raise MailError(
             f"{report.pending} message(s) still deferred by temporary refusals; "
@@ -166,14 +202,26 @@ def send(state, month, dry_run: bool, rate, resend_unknown: bool, as_json: bool)
 
 @cli.group()
 def bounces() -> None:
-    """Process bounce messages."""
+    """Process bounce messages.
+
+    \b
+    Examples:
+      pulse bounces scan
+      pulse bounces scan ~/Maildir/bounces
+    """
 
 
 @bounces.command("scan")
 @click.argument("maildir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @pass_state
 def bounces_scan(state, maildir: Path | None) -> None:
-    """Read bounces and mailto unsubscribes in MAILDIR (default [mail] bounce_maildir)."""
+    """Read bounces and mailto unsubscribes in MAILDIR (default [mail] bounce_maildir).
+
+    \b
+    Examples:
+      pulse bounces scan
+      pulse bounces scan ~/Maildir/bounces
+    """
     from policypulse.errors import ConfigError
     from policypulse.mailing.bounces import scan_maildir
 
@@ -186,10 +234,11 @@ def bounces_scan(state, maildir: Path | None) -> None:
     if path is None:
         raise ConfigError("give a MAILDIR or set [mail] bounce_maildir in pulse.toml")
     report = scan_maildir(path)
-    console.print(
-        f"{report.messages} new message(s): {len(report.bounced)} address(es) marked bounced, "
-        f"{len(report.unknown)} not subscribers; {report.unsubscribed} unsubscribe request(s)."
-    )
+    output.say(
+        "{} new message(s): {} address(es) marked bounced, {} not subscribers; {} unsubscribe "
+        "request(s).", report.messages, len(report.bounced), len(report.unknown),
+        report.unsubscribed,
+    )  # fmt: skip
 
 
 @cli.command()
@@ -202,7 +251,13 @@ def bounces_scan(state, maildir: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
 def deliveries(state, month: str | None, status: str | None, as_json: bool) -> None:
-    """An edition's deliveries: counts by status, and the rows of one status."""
+    """An edition's deliveries: counts by status, and the rows of one status.
+
+    \b
+    Examples:
+      pulse deliveries --month 2026-11
+      pulse deliveries --status unknown
+    """
     from policypulse.editions.services import get_edition
     from policypulse.mailing.sending import delivery_counts, delivery_rows
 
@@ -214,9 +269,9 @@ def deliveries(state, month: str | None, status: str | None, as_json: bool) -> N
         click.echo(json.dumps({"edition": target.month_key, "counts": counts, "rows": rows}))
         return
     summary = ", ".join(f"{name} {count}" for name, count in sorted(counts.items())) or "none yet"
-    console.print(f"{target.month_key} deliveries: {summary}")
+    output.say("{} deliveries: {}", target.month_key, summary)
     if rows:
-        table = Table("email", "status", "attempts", "reply")
-        for row in rows:
-            table.add_row(row["email"], row["status"], str(row["attempts"]), row["reply"])
-        console.print(table)
+        output.show(output.table(
+            ("email", "status", "attempts", "reply"),
+            ([row["email"], row["status"], row["attempts"], row["reply"]] for row in rows),
+        ))  # fmt: skip

@@ -6,15 +6,19 @@ import json
 import sys
 
 import click
-from rich.progress import Progress
-from rich.table import Table
 
-from policypulse.cli import cli, console, pass_state
+from policypulse.cli import cli, output, pass_state
 
 
 @cli.group()
 def sources() -> None:
-    """The sources PolicyPulse harvests."""
+    """The sources PolicyPulse harvests.
+
+    \b
+    Examples:
+      pulse sources add https://example.org/publications.rss --publisher "Example Institute"
+      pulse sources list
+    """
 
 
 @sources.command("add")
@@ -35,7 +39,13 @@ def sources() -> None:
 def sources_add(
     state, url: str, kind: str, name: str | None, publisher: str, selector: str
 ) -> None:
-    """Add a source by URL."""
+    """Add a source by URL.
+
+    \b
+    Examples:
+      pulse sources add https://example.org/publications.rss --publisher "Example Institute"
+      pulse sources add https://example.org/reports/ --kind page --selector "h3 a"
+    """
     import re
     from urllib.parse import urlsplit
 
@@ -59,14 +69,20 @@ def sources_add(
         except SelectorError as exc:
             raise PulseError(f"invalid CSS selector {selector!r}: {exc}") from None
     Source.objects.create(name=name, url=url, kind=kind, publisher=publisher, selector=selector)
-    console.print(f"Added source [bold]{name}[/] ({kind}): {url}")
+    output.say("Added source [bold]{}[/] ({}): {}", name, kind, url)
 
 
 @sources.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def sources_list(state, as_json: bool) -> None:
-    """Sources with their health, failing ones first."""
+    """Sources with their health, failing ones first.
+
+    \b
+    Examples:
+      pulse sources list
+      pulse sources list --json
+    """
     from policypulse.harvest.services import sync_sources
 
     sync_sources(state.config)
@@ -74,36 +90,32 @@ def sources_list(state, as_json: bool) -> None:
 
     rows = sorted(Source.objects.all(), key=lambda s: (-s.consecutive_failures, s.name))
     if as_json:
-        console.print_json(json.dumps([
+        output.show_json([
             {"name": s.name, "url": s.url, "kind": s.kind, "publisher": s.publisher,
              "health": s.health, "last_success": s.last_success_at,
              "consecutive_failures": s.consecutive_failures, "last_error": s.last_error}
             for s in rows
-        ], default=str))  # fmt: skip
+        ])  # fmt: skip
         return
-    table = Table(title="Sources")
-    for column in ("name", "kind", "health", "last success", "failures", "last error"):
-        table.add_column(column)
-    for s in rows:
-        colour = {"ok": "green", "failing": "red"}.get(s.health, "yellow")
-        table.add_row(
-            s.name, s.kind, f"[{colour}]{s.health}[/]",
-            s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "never",
-            str(s.consecutive_failures), (s.last_error or "")[:60],
-        )  # fmt: skip
-    console.print(table)
+    colours = {"ok": "green", "failing": "red"}
+    output.show(output.table(
+        ("name", "kind", "health", "last success", "failures", "last error"),
+        ([s.name, s.kind, output.styled(s.health, colours.get(s.health, "yellow")),
+          s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "never",
+          s.consecutive_failures, (s.last_error or "")[:60]] for s in rows),
+        title="Sources",
+    ))  # fmt: skip
 
 
-def harvest_table(reports) -> Table:
-    table = Table(title="Harvest")
-    for column in ("source", "new", "updated", "unchanged", "duplicates", "errors", "time"):
-        table.add_column(column, justify="right" if column != "source" else "left")
-    for r in reports:
-        table.add_row(
-            r.source, str(r.new), str(r.updated), str(r.unchanged), str(r.duplicates),
-            f"[red]{len(r.errors)}[/]" if r.errors else "0", f"{r.seconds:.1f}s",
-        )  # fmt: skip
-    return table
+def harvest_table(reports):
+    return output.table(
+        ("source", *((column, "right") for column in
+                     ("new", "updated", "unchanged", "duplicates", "errors", "time"))),
+        ([r.source, r.new, r.updated, r.unchanged, r.duplicates,
+          output.styled(len(r.errors), "red") if r.errors else "0", f"{r.seconds:.1f}s"]
+         for r in reports),
+        title="Harvest",
+    )  # fmt: skip
 
 
 @cli.command()
@@ -111,9 +123,13 @@ def harvest_table(reports) -> Table:
 @click.option("--background", is_flag=True, help="Queue it for `pulse worker` instead.")
 @pass_state
 def harvest(state, only: str | None, background: bool) -> None:
-    """Fetch new and changed publications from every source."""
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    """Fetch new and changed publications from every source.
 
+    \b
+    Examples:
+      pulse harvest
+      pulse harvest --source example-feed
+    """
     from policypulse.harvest.services import harvest as run
 
     config = state.config
@@ -121,11 +137,9 @@ def harvest(state, only: str | None, background: bool) -> None:
         from policypulse.harvest.tasks import harvest_task
 
         result = harvest_task.enqueue(only=only)
-        console.print(f"Queued harvest as task {result.id}; `pulse worker` runs it.")
+        output.say("Queued harvest as task {}; `pulse worker` runs it.", result.id)
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TextColumn("{task.fields[current]}"))  # fmt: skip
-    with Progress(*columns, console=console, transient=True) as progress:
+    with output.progress() as progress:
         task = progress.add_task("Harvesting", total=0, current="finding new items")
 
         def discovered(source, count: int) -> None:
@@ -135,19 +149,25 @@ def harvest(state, only: str | None, background: bool) -> None:
             progress.update(task, advance=1, current=f"{source.name}: {entry.url[-50:]}")
 
         reports = run(config, only=only, on_entry=done, on_discovered=discovered)
-    console.print(harvest_table(reports))
+    output.show(harvest_table(reports))
     for report in reports:
         for error in report.errors[:5]:
-            console.print(f"[red]{report.source}[/]: {error}", highlight=False)
+            output.say("[red]{}[/]: {}", report.source, error)
         if len(report.errors) > 5:
-            console.print(f"[red]{report.source}[/]: ... and {len(report.errors) - 5} more")
+            output.say("[red]{}[/]: ... and {} more", report.source, len(report.errors) - 5)
     if reports and all(r.failed for r in reports):
         sys.exit(1)
 
 
 @cli.group()
 def items() -> None:
-    """Publications harvested so far."""
+    """Publications harvested so far.
+
+    \b
+    Examples:
+      pulse items add https://example.org/one-report.pdf
+      pulse items list
+    """
 
 
 def _item_rows():
@@ -197,22 +217,34 @@ def _summary_status(label, summary) -> str:
 @click.argument("url")
 @pass_state
 def items_add(state, url: str) -> None:
-    """Add one publication by its URL (an HTML page or a PDF)."""
+    """Add one publication by its URL (an HTML page or a PDF).
+
+    \b
+    Examples:
+      pulse items add https://example.org/one-report.pdf
+      pulse items add https://www.gov.uk/government/publications/a-report
+    """
     from policypulse.harvest.services import add_item
 
     publication, outcome = add_item(state.config, url)
     said = {"new": "Added", "updated": "Updated", "unchanged": "Already known:",
             "duplicates": "Already known (same text) as"}.get(outcome, outcome)  # fmt: skip
-    console.print(f"{said} #{publication.pk}: {publication.title}", highlight=False)
+    output.say("{} #{}: {}", said, publication.pk, publication.title)
     if publication.extraction_status != "ok":
-        console.print(f"[yellow]Note:[/] {publication.extraction_error}", highlight=False)
+        output.say("[yellow]Note:[/] {}", publication.extraction_error)
 
 
 @items.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def items_list(state, as_json: bool) -> None:
-    """List publications with their labels."""
+    """List publications with their labels.
+
+    \b
+    Examples:
+      pulse items list
+      pulse items list --json
+    """
     state.workspace()
     rows = list(_item_rows())
     if as_json:
@@ -220,13 +252,12 @@ def items_list(state, as_json: bool) -> None:
             row.pop("text")
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = Table(title=f"{len(rows)} publications")
-    for column in ("id", "published", "sector", "type", "publisher", "title"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(str(row["id"]), row["published"] or "", row["sector"] or "-",
-                      row["type"] or "-", row["publisher"][:30], row["title"][:70])  # fmt: skip
-    console.print(table)
+    output.show(output.table(
+        ("id", "published", "sector", "type", "publisher", "title"),
+        ([row["id"], row["published"] or "", row["sector"] or "-", row["type"] or "-",
+          row["publisher"][:30], row["title"][:70]] for row in rows),
+        title=f"{len(rows)} publications",
+    ))  # fmt: skip
 
 
 @items.command("export")
@@ -234,7 +265,13 @@ def items_list(state, as_json: bool) -> None:
 @click.option("--out", type=click.File("w", encoding="utf-8"), default="-")
 @pass_state
 def items_export(state, fmt: str, out) -> None:
-    """Write every publication, one JSON object a line."""
+    """Write every publication, one JSON object a line.
+
+    \b
+    Examples:
+      pulse items export > items.jsonl
+      pulse items export --format jsonl --out items.jsonl
+    """
     state.workspace()
     for row in _item_rows():
         out.write(json.dumps(row, ensure_ascii=False) + "\n")

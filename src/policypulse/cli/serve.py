@@ -1,12 +1,11 @@
-"""pulse serve, pulse worker, pulse schedule: running PolicyPulse as a service."""
+"""pulse serve, pulse worker, pulse schedule, pulse backup/restore: running it as a service."""
 
 import json
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from policypulse.cli import cli, console, err_console, pass_state
+from policypulse.cli import cli, output, pass_state
 
 
 @cli.command()
@@ -20,14 +19,20 @@ def serve(state, host: str, port: int, workers: int, dev: bool) -> None:
     """Run the web app: the editor at /editor/, the public archive at /, /healthz.
 
     gunicorn with static files served by WhiteNoise, on the loopback address by default; put a
-    TLS reverse proxy in front of it for a public site (docs/deploying.md)."""
+    TLS reverse proxy in front of it for a public site (docs/deploying.md).
+
+    \b
+    Examples:
+      pulse serve
+      pulse -w ~/digest serve --port 8080 --workers 4
+    """
     from django.core.management import call_command
 
     workspace = state.workspace()
-    console.print(
-        f"Editor: http://{host}:{port}/editor/  (create an account with "
-        "`pulse users create EMAIL --role editor`)"
-    )
+    output.say(
+        "Editor: http://{}:{}/editor/  (create an account with "
+        "`pulse users create EMAIL --role editor`)", host, port,
+    )  # fmt: skip
     if dev:
         call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
         return
@@ -44,7 +49,13 @@ def serve(state, host: str, port: int, workers: int, dev: bool) -> None:
 @pass_state
 def worker(state, once: bool, no_schedule: bool) -> None:
     """Run background tasks and the [schedule] (one scheduler is active at a time; with
-    PULSE_REDIS_URL this is an RQ worker, and any number may run on any machine)."""
+    PULSE_REDIS_URL this is an RQ worker, and any number may run on any machine).
+
+    \b
+    Examples:
+      pulse worker
+      pulse worker --once
+    """
     from django.conf import settings
     from django.core.management import call_command
 
@@ -65,27 +76,40 @@ def worker(state, once: bool, no_schedule: bool) -> None:
 
 @cli.group()
 def schedule() -> None:
-    """The jobs `pulse worker` runs on its own ([schedule] in pulse.toml)."""
+    """The jobs `pulse worker` runs on its own ([schedule] in pulse.toml).
+
+    \b
+    Examples:
+      pulse schedule list
+      pulse schedule run harvest
+    """
 
 
 @schedule.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def schedule_list(state, as_json: bool) -> None:
-    """Each scheduled job with its next and last run."""
+    """Each scheduled job with its next and last run.
+
+    \b
+    Examples:
+      pulse schedule list
+      pulse schedule list --json
+    """
     from policypulse.service.health import check
 
     _, report = check()
     if as_json:
         click.echo(json.dumps(report["schedules"]))
         return
-    table = Table("job", "cron", "next run", "last run", "status")
-    for name, job in report["schedules"].items():
-        table.add_row(name, job["cron"], job["next_run"] or "", job["last_run"] or "never",
-                      job["last_status"] or "")  # fmt: skip
-    console.print(table)
+    rows = [
+        (name, job["cron"], job["next_run"] or "", job["last_run"] or "never",
+         job["last_status"] or "")
+        for name, job in report["schedules"].items()
+    ]  # fmt: skip
+    output.show(output.table(["job", "cron", "next run", "last run", "status"], rows))
     if not report["schedules"]:
-        console.print("Nothing is scheduled: see [schedule] in pulse.toml.")
+        output.say("Nothing is scheduled: see \\[schedule] in pulse.toml.")
 
 
 @schedule.command("run")
@@ -93,7 +117,13 @@ def schedule_list(state, as_json: bool) -> None:
 @click.option("--queue", is_flag=True, help="Queue it for the workers instead of running here.")
 @pass_state
 def schedule_run(state, job: str, queue: bool) -> None:
-    """Run a scheduled job now, as the scheduler would (once per minute, whoever asks)."""
+    """Run a scheduled job now, as the scheduler would (once per minute, whoever asks).
+
+    \b
+    Examples:
+      pulse schedule run harvest
+      pulse schedule run backup --queue
+    """
     from django.utils import timezone
 
     from policypulse.service import schedules
@@ -102,9 +132,9 @@ def schedule_run(state, job: str, queue: bool) -> None:
     due = schedules.run_key(timezone.now()).isoformat()
     if queue:
         run_scheduled_task.enqueue(job, due)
-        console.print(f"Queued {job}.")
+        output.say("Queued {}.", job)
     else:
-        console.print(run_scheduled_task.call(job, due), markup=False, highlight=False)
+        output.say("{}", run_scheduled_task.call(job, due))
 
 
 @cli.command("backup")
@@ -112,15 +142,18 @@ def schedule_run(state, job: str, queue: bool) -> None:
 @pass_state
 def backup_command(state, file: Path) -> None:
     """Write a consistent backup of the database, pulse.toml and the secret key to FILE
-    (safe while the web app and workers run). FILE holds a secret: keep it private."""
+    (safe while the web app and workers run). FILE holds a secret: keep it private.
+
+    \b
+    Examples:
+      pulse backup pulse-2026-11.tar.gz
+    """
     from policypulse.service.backup import backup
 
     manifest = backup(state.workspace(), file)
-    console.print(f"Backed up the {manifest['database']} database to {file}", markup=False)
-    err_console.print(
-        "Warning: the backup holds the workspace's secret key; store it as privately as "
-        "the server.",
-        markup=False,
+    output.say("Backed up the {} database to {}", manifest["database"], file)
+    output.warn(
+        "Warning: the backup holds the workspace's secret key; store it as privately as the server."
     )
 
 
@@ -128,12 +161,16 @@ def backup_command(state, file: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def restore_command(file: Path, directory: Path) -> None:
-    """Make a working workspace in DIRECTORY from a `pulse backup` FILE."""
+    """Make a working workspace in DIRECTORY from a `pulse backup` FILE.
+
+    \b
+    Examples:
+      pulse restore pulse-2026-11.tar.gz ~/digest-restored
+    """
     from policypulse.service.backup import restore
 
     manifest = restore(file, directory)
-    console.print(
-        f"Restored a {manifest['database']} workspace into {directory}: "
-        f"pulse --workspace {directory} serve",
-        markup=False,
-    )
+    output.say(
+        "Restored a {} workspace into {}: pulse --workspace {} serve",
+        manifest["database"], directory, directory,
+    )  # fmt: skip

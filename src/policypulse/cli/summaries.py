@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from policypulse.cli import cli, console, pass_state, pass_state_lazy
+from policypulse.cli import cli, output, pass_state, pass_state_lazy
 from policypulse.cli.evaluate import evaluate
 
 
@@ -19,22 +18,27 @@ from policypulse.cli.evaluate import evaluate
               "edition month instead of summarising.")  # fmt: skip
 @pass_state
 def summarize(state, force: bool, usage: bool) -> None:
-    """Summarise relevant publications in house style and check every figure."""
+    """Summarise relevant publications in house style and check every figure.
+
+    \b
+    Examples:
+      pulse summarize
+      pulse summarize --usage
+    """
     from policypulse.summaries import services
 
     if usage:
-        table = Table(title="Language model usage per edition")
-        for column in ("edition", "model", "summaries", "calls", "input", "output", "cost"):
-            table.add_column(column, justify="left" if column in {"edition", "model"} else "right")
-        for row in services.usage_by_edition():
-            table.add_row(
-                row["edition_month"], row["model"], str(row["summaries"]), str(row["calls"]),
-                str(row["input_tokens"]), str(row["output_tokens"]), f"{row['cost']:.4f}",
-            )  # fmt: skip
-        console.print(table)
+        output.show(output.table(
+            ("edition", "model", *((column, "right") for column in
+                                   ("summaries", "calls", "input", "output", "cost"))),
+            ([row["edition_month"], row["model"], row["summaries"], row["calls"],
+              row["input_tokens"], row["output_tokens"], f"{row['cost']:.4f}"]
+             for row in services.usage_by_edition()),
+            title="Language model usage per edition",
+        ))  # fmt: skip
         return
     done = services.summarize(state.config, force=force)
-    console.print(f"Summarised {done} publication(s).")
+    output.say("Summarised {} publication(s).", done)
 
 
 @evaluate.command("summarize")
@@ -46,7 +50,13 @@ def summarize(state, force: bool, usage: bool) -> None:
               help="Measure the lead baseline in the same run, side by side.")  # fmt: skip
 @pass_state_lazy
 def eval_summarize(state, gold: Path, as_json: bool, backend: str | None, baseline: str | None):
-    """ROUGE against editors' summaries, word bounds and grounded figures."""
+    """ROUGE against editors' summaries, word bounds and grounded figures.
+
+    \b
+    Examples:
+      pulse eval summarize --gold summaries.jsonl
+      pulse eval summarize --gold summaries.jsonl --baseline lead --json
+    """
     from policypulse.summaries import evaluate as evaluation
     from policypulse.workspace import default_config
 
@@ -66,12 +76,11 @@ def eval_summarize(state, gold: Path, as_json: bool, backend: str | None, baseli
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"Summaries against {gold.name} ({report['n']} items)")
-    table.add_column("")
     reports = [report] + ([report["baseline"]] if "baseline" in report else [])
-    for each in reports:
-        table.add_column(each["backend"], justify="right")
-    for key in ("rouge1", "rouge2", "rougeLsum", "within_bounds", "numbers_grounded"):
-        table.add_row(key, *[str(each[key]) for each in reports])
-    table.add_row("words (mean)", *[str(each["words"]["mean"]) for each in reports])
-    console.print(table)
+    keys = ("rouge1", "rouge2", "rougeLsum", "within_bounds", "numbers_grounded")
+    rows = [[key, *(each[key] for each in reports)] for key in keys]
+    rows.append(["words (mean)", *(each["words"]["mean"] for each in reports)])
+    output.show(output.table(
+        ("", *((each["backend"], "right") for each in reports)), rows,
+        title=f"Summaries against {gold.name} ({report['n']} items)",
+    ))  # fmt: skip

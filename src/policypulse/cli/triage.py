@@ -6,10 +6,8 @@ import json
 from pathlib import Path
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
-from policypulse.cli import cli, console, pass_state, pass_state_lazy
+from policypulse.cli import cli, output, pass_state, pass_state_lazy
 from policypulse.cli.evaluate import evaluate
 
 
@@ -17,31 +15,40 @@ from policypulse.cli.evaluate import evaluate
 @pass_state
 @click.pass_context
 def triage(ctx: click.Context, state) -> None:
-    """Label publications: relevant?, sector, type. Editor decisions are kept."""
+    """Label publications: relevant?, sector, type. Editor decisions are kept.
+
+    \b
+    Examples:
+      pulse triage
+      pulse triage explain 42
+    """
     if ctx.invoked_subcommand is not None:
         return
     from policypulse.triage.services import triage as run
 
     counts = run(state.config)
-    table = Table(title="Triage")
-    table.add_column("sector")
-    table.add_column("items", justify="right")
-    for key, count in sorted(counts.items()):
-        table.add_row(key, str(count))
-    console.print(table)
+    output.show(
+        output.table(("sector", ("items", "right")), sorted(counts.items()), title="Triage")
+    )
 
 
 @triage.command("train")
 @pass_state
 def triage_train(state) -> None:
-    """Retrain on the bundled examples and every editor decision in this workspace."""
+    """Retrain on the bundled examples and every editor decision in this workspace.
+
+    \b
+    Examples:
+      pulse triage train
+      pulse triage train && pulse triage
+    """
     from policypulse.triage.services import train_model
 
     row = train_model(state.config)
-    console.print(
-        f"Trained {escape(row.version)} on {row.examples} examples "
-        f"({row.editor_examples} editor decisions). `pulse triage` uses it from now on."
-    )
+    output.say(
+        "Trained {} on {} examples ({} editor decisions). `pulse triage` uses it from now on.",
+        row.version, row.examples, row.editor_examples,
+    )  # fmt: skip
 
 
 @triage.command("explain")
@@ -49,7 +56,13 @@ def triage_train(state) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 @pass_state
 def triage_explain(state, publication_id: int, as_json: bool) -> None:
-    """Why publication ID landed where it did: scores, type rule, hints, nearest examples."""
+    """Why publication ID landed where it did: scores, type rule, hints, nearest examples.
+
+    \b
+    Examples:
+      pulse triage explain 42
+      pulse triage explain 42 --json
+    """
     from policypulse.triage.models import TriageLabel
     from policypulse.triage.services import explain_publication
 
@@ -69,32 +82,24 @@ def triage_explain(state, publication_id: int, as_json: bool) -> None:
         }  # fmt: skip
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    console.print(f"[bold]{escape(publication.heading)}[/] (id {publication.pk})")
+    output.say("[bold]{}[/] (id {})", publication.heading, publication.pk)
     if stored is not None and stored.decided_by == TriageLabel.DecidedBy.EDITOR:
-        console.print(
-            f"Editor's decision (kept): {escape(stored.sector)} / {escape(stored.type)}, "
-            f"{stored.decision}"
-        )
-    console.print(
-        f"Model {escape(why.model_version)}: {escape(labels.sector)} / {escape(labels.type)}, "
-        f"relevance {labels.relevance:.2f}"
-    )
+        output.say("Editor's decision (kept): {} / {}, {}", stored.sector, stored.type,
+                   stored.decision)  # fmt: skip
+    output.say("Model {}: {} / {}, relevance {:.2f}", why.model_version, labels.sector,
+               labels.type, labels.relevance)  # fmt: skip
     scores = ", ".join(f"{k} {v:.2f}" for k, v in labels.sector_scores.items())
-    console.print(f"Sector probabilities: {escape(scores)}")
-    console.print(f"Type: {escape(labels.type_reason)}")
+    output.say("Sector probabilities: {}", scores)
+    output.say("Type: {}", labels.type_reason)
     for key, found in why.hints.items():
         parts = [f"+{h}" for h in found["include"]] + [f"-{h}" for h in found["exclude"]]
-        console.print(f"Hints for {escape(key)}: {escape(', '.join(parts))}")
-    table = Table(title="Nearest labelled examples")
-    for column in ("similarity", "sector", "type", "from", "title"):
-        table.add_column(column, justify="right" if column == "similarity" else "left")
-    for neighbour in why.neighbours:
-        table.add_row(
-            f"{neighbour['similarity']:.2f}", escape(neighbour["sector"]),
-            escape(neighbour["type"] or ""), escape(neighbour["origin"]),
-            escape(f"{neighbour['publisher']}. {neighbour['title']}"),
-        )  # fmt: skip
-    console.print(table)
+        output.say("Hints for {}: {}", key, ", ".join(parts))
+    output.show(output.table(
+        (("similarity", "right"), "sector", "type", "from", "title"),
+        ([f"{n['similarity']:.2f}", n["sector"], n["type"] or "", n["origin"],
+          f"{n['publisher']}. {n['title']}"] for n in why.neighbours),
+        title="Nearest labelled examples",
+    ))  # fmt: skip
 
 
 @evaluate.command("classify")
@@ -105,7 +110,13 @@ def triage_explain(state, publication_id: int, as_json: bool) -> None:
               "item predicted by a model that never saw it.")  # fmt: skip
 @pass_state_lazy
 def eval_classify(state, gold: Path, as_json: bool, loo: bool) -> None:
-    """Sector, type and relevance against an editor's labels (with or without a workspace)."""
+    """Sector, type and relevance against an editor's labels (with or without a workspace).
+
+    \b
+    Examples:
+      pulse eval classify --gold labelled.jsonl
+      pulse eval classify --gold labelled.jsonl --loo --json
+    """
     from policypulse.triage import evaluate as evaluation
     from policypulse.workspace import default_config
 
@@ -133,32 +144,23 @@ def eval_classify(state, gold: Path, as_json: bool, loo: bool) -> None:
 
 
 def _print_report(result: dict, name: str) -> None:
-    console.print(
-        f"[bold]{escape(name)}[/]: {result['n']} items. Sector accuracy "
-        f"{result['sector']['accuracy']:.3f}, macro-F1 {result['sector']['macro_f1']:.3f}; "
-        f"type accuracy {result['type']['accuracy']:.3f}, macro-F1 "
-        f"{result['type']['macro_f1']:.3f}; relevance P {result['relevance']['precision']:.3f} "
-        f"R {result['relevance']['recall']:.3f} F1 {result['relevance']['f1']:.3f}"
-    )
+    sector, kind, relevance = result["sector"], result["type"], result["relevance"]
+    output.say(
+        "[bold]{}[/]: {} items. Sector accuracy {:.3f}, macro-F1 {:.3f}; type accuracy {:.3f}, "
+        "macro-F1 {:.3f}; relevance P {:.3f} R {:.3f} F1 {:.3f}",
+        name, result["n"], sector["accuracy"], sector["macro_f1"], kind["accuracy"],
+        kind["macro_f1"], relevance["precision"], relevance["recall"], relevance["f1"],
+    )  # fmt: skip
     for what in ("sector", "type"):
-        table = Table(title=what.title())
-        for column in ("class", "precision", "recall", "f1", "support"):
-            table.add_column(column, justify="left" if column == "class" else "right")
-        for key, row in result[what]["per_class"].items():
-            table.add_row(
-                escape(key), f"{row['precision']:.3f}", f"{row['recall']:.3f}",
-                f"{row['f1']:.3f}", str(row["support"]),
-            )  # fmt: skip
-        console.print(table)
+        output.show(output.table(
+            ("class", *((column, "right") for column in ("precision", "recall", "f1", "support"))),
+            ([key, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
+              row["support"]] for key, row in result[what]["per_class"].items()),
+            title=what.title(),
+        ))  # fmt: skip
     if result["errors"]:
-        table = Table(title="Errors")
-        for column in ("id", "gold", "predicted", "probability"):
-            table.add_column(column)
-        for error in result["errors"]:
-            table.add_row(
-                escape(error["id"]),
-                escape(error["gold"]),
-                escape(error["predicted"]),
-                f"{error['score']:.2f}",
-            )
-        console.print(table)
+        output.show(output.table(
+            ("id", "gold", "predicted", "probability"),
+            ([e["id"], e["gold"], e["predicted"], f"{e['score']:.2f}"] for e in result["errors"]),
+            title="Errors",
+        ))  # fmt: skip

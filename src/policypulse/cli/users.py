@@ -6,12 +6,18 @@ import sys
 
 import click
 
-from policypulse.cli import cli, console, pass_state
+from policypulse.cli import cli, output, pass_state
 
 
 @cli.group()
 def users() -> None:
-    """Accounts for the editor app (roles: editor, admin)."""
+    """Accounts for the editor app (roles: editor, admin).
+
+    \b
+    Examples:
+      pulse users create editor@example.org --role editor
+      pulse users list
+    """
 
 
 @users.command("create")
@@ -22,7 +28,13 @@ def users() -> None:
               help="Read the password from standard input (first line) instead of prompting.")  # fmt: skip
 @pass_state
 def users_create(state, email: str, role: str, password_stdin: bool) -> None:
-    """Create an account whose user name is EMAIL."""
+    """Create an account whose user name is EMAIL.
+
+    \b
+    Examples:
+      pulse users create editor@example.org --role editor
+      echo "a long password" | pulse users create admin@example.org --role admin --password-stdin
+    """
     from policypulse.web.accounts import create_user
 
     if password_stdin:
@@ -30,19 +42,24 @@ def users_create(state, email: str, role: str, password_stdin: bool) -> None:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = create_user(email, role, password)
-    console.print(f"Created {user.username} ({role}).")
+    output.say("Created {} ({}).", user.username, role)
 
 
 @users.command("list")
 @pass_state
 def users_list(state) -> None:
-    """The accounts and their roles."""
-    from django.contrib.auth import get_user_model
-    from rich.table import Table
+    """The accounts and their roles.
 
-    table = Table("E-mail", "Roles", "Last log-in", "Active")
+    \b
+    Examples:
+      pulse users list
+      pulse -w ~/digest users list
+    """
+    from django.contrib.auth import get_user_model
+
+    rows = []
     for user in get_user_model().objects.prefetch_related("groups").order_by("username"):
         roles = ", ".join(group.name for group in user.groups.all()) or "-"
         last = user.last_login.strftime("%Y-%m-%d %H:%M") if user.last_login else "never"
-        table.add_row(user.username, roles, last, "yes" if user.is_active else "no")
-    console.print(table)
+        rows.append([user.username, roles, last, "yes" if user.is_active else "no"])
+    output.show(output.table(("E-mail", "Roles", "Last log-in", "Active"), rows))

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from policypulse import months
+
 
 class Edition(models.Model):
     """One month's digest. Approved editions are frozen: changes need a new draft."""
@@ -49,7 +51,8 @@ class Edition(models.Model):
 
     @staticmethod
     def parse_month(value: str) -> datetime.date:
-        return datetime.datetime.strptime(value, "%Y-%m").date().replace(day=1)
+        """`months.parse_month`: MonthError (a ValueError) outside the sane range."""
+        return months.parse_month(value)
 
 
 class EditionItem(models.Model):

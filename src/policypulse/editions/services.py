@@ -12,35 +12,33 @@ from policypulse.catalogue.models import Publication
 from policypulse.editions.compose import Entry, Section, compose, main_themes
 from policypulse.editions.models import Edition, EditionItem
 from policypulse.errors import EditionError
+from policypulse.months import month_bounds, month_start, parse_month
 from policypulse.triage.models import TriageLabel
 from policypulse.workspace import Config
 
 
-def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = month.replace(day=1)
-    end = (start + datetime.timedelta(days=32)).replace(day=1)
-    return start, end
-
-
-def latest_month() -> datetime.date:
+def latest_month(today: datetime.date | None = None) -> datetime.date:
+    """The month being worked on, one rule for the CLI, the editor app and the demo: that of
+    the latest dated publication triage has not ruled out (relevant, or not triaged yet).
+    With none: `today`'s month if given, else EditionError."""
     latest = (
-        Publication.objects.filter(label__relevant=True, published__isnull=False)
+        Publication.objects.filter(published__isnull=False)
+        .exclude(label__relevant=False)
         .order_by("-published")
         .values_list("published", flat=True)
         .first()
     )
-    if not latest:
-        raise EditionError("no relevant publications with a date yet: run `pulse harvest` first")
-    return latest.replace(day=1)
+    if latest:
+        return month_start(latest)
+    if today is not None:
+        return month_start(today)
+    raise EditionError("no relevant publications with a date yet: run `pulse harvest` first")
 
 
 def get_edition(month: str | None) -> Edition:
     """The edition for YYYY-MM, or the latest one."""
     if month:
-        try:
-            key = Edition.parse_month(month)
-        except ValueError:
-            raise EditionError(f"--month must be YYYY-MM, not {month!r}") from None
+        key = parse_month(month)
         edition = Edition.objects.filter(month=key).first()
         if not edition:
             raise EditionError(f"no edition for {month}; build it with `pulse edition build`")

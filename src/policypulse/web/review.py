@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from policypulse.catalogue.models import Publication
 from policypulse.editions.models import Edition
-from policypulse.editions.services import month_bounds
+from policypulse.editions.services import latest_month, month_bounds
 from policypulse.errors import PulseError
 from policypulse.summaries.guard import FIGURE, check, normalised_figures
 from policypulse.summaries.models import Summary
@@ -45,14 +45,8 @@ def parse_month(value: str | None) -> datetime.date | None:
 
 
 def current_month(today: datetime.date | None = None) -> datetime.date:
-    """The month the editor is working on: the latest with dated publications, else today's."""
-    latest = (
-        Publication.objects.filter(published__isnull=False)
-        .order_by("-published")
-        .values_list("published", flat=True)
-        .first()
-    )
-    return (latest or today or timezone.localdate()).replace(day=1)
+    """The month the editor is working on: the domain's one rule, else today's month."""
+    return latest_month(today or timezone.localdate())
 
 
 def month_publications(month: datetime.date):
