@@ -3,16 +3,31 @@
     PulseError                 a problem the user can act on; the CLI prints it on one line
     ├── WorkspaceError         no workspace, or one that cannot be read
     │   └── ConfigError        pulse.toml is malformed or invalid (carries the line)
+    ├── MonthError             not a YYYY-MM month in the sane range (also a ValueError;
+    │                          months.py)
     ├── SourceError            a source cannot be fetched or parsed
     │   ├── FetchError         network, HTTP status, size, robots, address refused
+    │   │   ├── FetchFailed    ... with a machine-readable reason (harvest/fetch.py)
+    │   │   └── _BodyTooLarge  a body past the size limit, inside the fetcher (harvest/fetch.py)
     │   └── ExtractError       the body is not what we can read (not HTML, bad PDF)
-    ├── DropItem               a stage decided an item goes no further (not an error)
+    ├── TriageError            no model or no such publication to triage (triage/services.py)
+    ├── SummaryError           a summary backend is unknown or failed (summaries/backends.py)
     ├── GoldFileError          an evaluation's gold file cannot be read or lacks a field
     ├── EditionError           no such edition, or it is frozen
+    ├── ReviewError            an editorial change that cannot be made as asked (web/review.py)
+    ├── AccountError           an editor account cannot be made or used (web/accounts.py)
     └── MailError              sending or subscriber data problems
+        ├── InvalidAddress     not an email address we can send to (also a ValueError;
+        │                      mailing/consent.py)
+        └── DeliveryError      one message's SMTP outcome (mailing/backends.py)
+            ├── TemporaryFailure   4xx or no connection: nothing delivered, retry later
+            ├── PermanentFailure   5xx: refused
+            └── UncertainDelivery  connection lost after hand-over: maybe delivered
 
-The CLI converts these to a one-line message in one place (`cli.main`); anything else is a bug
-and shows a traceback with `--debug`.
+Classes defined beside the code that raises them are drawn here with their module;
+`tests/test_errors.py` walks the package and fails on any exception class missing from this
+drawing or outside the tree. The CLI converts these to a one-line message in one place
+(`cli.main`); anything else is a bug and shows a traceback with `--debug`.
 """
 
 
@@ -37,10 +52,6 @@ class FetchError(SourceError):
 
 
 class ExtractError(SourceError):
-    pass
-
-
-class DropItem(PulseError):  # noqa: N818 - named as scrapy does: a decision, not a failure
     pass
 
 

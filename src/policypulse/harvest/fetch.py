@@ -124,8 +124,8 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(FetchError):
+    """Past the size limit; never leaves the fetcher (it becomes a FetchFailed)."""
 
 
 def decode_stream(chunks: Iterator[bytes], encoding: str, limit: int) -> Iterator[bytes]:

@@ -32,7 +32,7 @@ SIGNED_HEADERS = [
 ]  # fmt: skip
 
 
-class DeliveryError(Exception):
+class DeliveryError(MailError):
     def __init__(self, reply: str, *, recipient_refused: bool = False):
         super().__init__(reply)
         self.reply = reply

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from email_validator import EmailNotValidError
 
+from policypulse.errors import MailError
 from policypulse.mailing import tokens
 from policypulse.mailing.headers import header_text
 from policypulse.mailing.mailers import open_mailer
@@ -28,8 +29,8 @@ log = logging.getLogger(__name__)
 NOTICES_PER_ADDRESS_PER_DAY = 3
 
 
-class InvalidAddress(ValueError):
-    pass
+class InvalidAddress(MailError, ValueError):
+    """Not an address we can send to; a ValueError too, as email validation errors are."""
 
 
 def request_subscription(config, *, address: str, name: str = "", organisation: str = "",
