@@ -55,3 +55,22 @@ def test_init_never_overwrites(tmp_path):
     with pytest.raises(WorkspaceError, match="already exists"):
         create_workspace(tmp_path)
     assert "# mine" in (tmp_path / "pulse.toml").read_text()
+
+
+def test_effective_config_masks_every_password():
+    from policypulse.workspace import effective_config, mask_secrets
+
+    assert mask_secrets("smtp://user:s3cret@mail.example.org:587") == (
+        "smtp://user:****@mail.example.org:587"
+    )
+    assert mask_secrets("smtp://127.0.0.1:8025") == "smtp://127.0.0.1:8025"
+    shown = effective_config(
+        default_config(),
+        {
+            "PULSE_SMTP_URL": "smtp://me:hunter2@mail.example.org",
+            "DATABASE_URL": "postgres://db:pw@h/x",
+        },
+    )
+    assert shown["mail"]["smtp_url"] == "smtp://me:****@mail.example.org"
+    assert shown["database"] == "postgres://db:****@h/x"
+    assert "hunter2" not in str(shown) and ":pw@" not in str(shown)

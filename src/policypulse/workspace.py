@@ -6,8 +6,10 @@ The configuration is one typed schema (pydantic) with defaults; `pulse.toml` ove
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import textwrap
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -16,10 +18,19 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from policypulse.errors import ConfigError, WorkspaceError
+from policypulse.summaries.guard import DEFAULT_OPINION_WORDS
 
 CONFIG_FILE = "pulse.toml"
 DATABASE_FILE = "pulse.sqlite3"
 ENV_WORKSPACE = "PULSE_WORKSPACE"
+
+
+OUT_OF_SCOPE_HINTS = (
+    "transport", "roads", "railway", "rail", "bus", "aviation", "cycling", "walking",
+    "defence", "armed forces", "military", "trade", "exports", "exporters", "tariffs",
+    "energy", "electricity", "renewables", "net zero", "farming", "farmers", "agriculture",
+    "crops", "livestock", "fisheries", "tax", "taxation", "culture", "heritage", "museums",
+)  # fmt: skip
 
 
 class _Strict(BaseModel):
@@ -27,10 +38,17 @@ class _Strict(BaseModel):
 
 
 class Organisation(_Strict):
-    name: str = "Example Research Partnership"
-    digest_title: str = "Research and Policy Digest"
-    contact: str = "Questions or suggestions? Write to research@example.org."
-    signatory: str = "Head of Research"
+    """The organisation behind the digest."""
+
+    name: str = Field("Example Research Partnership", description="Who sends the digest.")
+    digest_title: str = Field(
+        "Research and Policy Digest", description="The digest's masthead; the month is added to it."
+    )
+    contact: str = Field(
+        "Questions or suggestions? Write to research@example.org or call 020 7946 0000.",
+        description="One line readers see under the foreword and in the footer.",
+    )
+    signatory: str = Field("Head of Research", description="Signs the foreword.")
 
 
 class Sector(_Strict):
@@ -56,50 +74,130 @@ class SourceConfig(_Strict):
 
 
 class Harvest(_Strict):
-    allow_private_networks: bool = False
-    requests_per_second_per_host: float = Field(default=1.0, gt=0)
-    user_agent: str = "PolicyPulse/0.1 (+mailto:research@example.org)"
-    timeout_seconds: float = Field(default=30.0, gt=0)
-    max_body_megabytes: float = Field(default=50, gt=0)
-    max_redirects: int = Field(default=5, ge=0)
-    follow_pdfs: bool = True
-    max_retries: int = Field(default=3, ge=0)
-    total_timeout_seconds: float = Field(default=120.0, gt=0)
-    concurrency: int = Field(default=8, ge=1, le=64)
+    """How sources are fetched: politely, within limits, never from private addresses."""
+
+    allow_private_networks: bool = Field(
+        False,
+        description="Allow private, loopback and link-local addresses (false protects the "
+        "server you run on).",
+    )
+    requests_per_second_per_host: float = Field(
+        1.0, gt=0, description="Requests per second to any one host."
+    )
+    user_agent: str = Field(
+        "PolicyPulse/0.1 (+mailto:research@example.org)",
+        description="Identify yourself to the sites you harvest, with a way to reach you.",
+    )
+    timeout_seconds: float = Field(
+        30.0, gt=0, description="Seconds to wait for a connection or for the next bytes."
+    )
+    max_body_megabytes: float = Field(
+        50, gt=0, description="Larger bodies (after decompression) are refused."
+    )
+    max_redirects: int = Field(5, ge=0, description="Redirects followed per request.")
+    follow_pdfs: bool = Field(True, description="Fetch the report PDF linked from a landing page.")
+    max_retries: int = Field(
+        3, ge=0, description="Retries (with backoff, honouring Retry-After) on 429 and 5xx answers."
+    )
+    total_timeout_seconds: float = Field(
+        120.0, gt=0,
+        description="A whole request, however slowly the server drips, stops after this.",
+    )  # fmt: skip
+    concurrency: int = Field(
+        8, ge=1, le=64,
+        description="Downloads in flight at once, across hosts (each host keeps its own rate "
+        "limit).",
+    )  # fmt: skip
 
 
 class Triage(_Strict):
-    relevance_threshold: float = Field(default=0.5, ge=0, le=1)
-    embedding: str = "wordllama"
-    editor_weight: float = Field(default=2.0, gt=0, le=100)
-    retrain_on_decisions: bool = True
-    out_of_scope_hints: list[str] = [
-        "transport", "roads", "railway", "rail", "bus", "aviation", "cycling", "walking",
-        "defence", "armed forces", "military", "trade", "exports", "exporters", "tariffs",
-        "energy", "electricity", "renewables", "net zero", "farming", "farmers", "agriculture",
-        "crops", "livestock", "fisheries", "tax", "taxation", "culture", "heritage", "museums",
-    ]  # fmt: skip
+    """Relevance, sector and type of each publication."""
+
+    relevance_threshold: float = Field(
+        0.5, ge=0, le=1, description="Items whose relevance probability is below this are out "
+        "of scope."
+    )  # fmt: skip
+    embedding: str = Field(
+        "wordllama",
+        description="The embedding model the triage compares texts with (wordllama ships "
+        "inside the package).",
+    )
+    editor_weight: float = Field(
+        2.0, gt=0, le=100,
+        description="How much more one editor decision weighs than one bundled example when "
+        "training.",
+    )  # fmt: skip
+    retrain_on_decisions: bool = Field(
+        True,
+        description="Retrain automatically before `pulse triage` when editors have decided "
+        "items since the last training (else only `pulse triage train` retrains).",
+    )
+    out_of_scope_hints: list[str] = Field(
+        default_factory=lambda: list(OUT_OF_SCOPE_HINTS),
+        description="Phrases (whole words) that point away from every sector: the usual "
+        "out-of-scope fields.",
+    )
 
 
 class Summaries(_Strict):
-    backend: str = "extractive"
-    min_words: int = Field(default=70, gt=0)
-    max_words: int = Field(default=120, gt=0)
-    target_words: int = Field(default=95, gt=0)
-    opinion_words: list[str] = [
-        "shocking", "alarming", "worrying", "disappointing", "astonishing", "remarkable",
-        "brilliant", "excellent", "fantastic", "landmark", "groundbreaking", "must-read",
-        "fascinating", "impressive", "unfortunately", "sadly", "thankfully", "encouragingly",
-    ]  # fmt: skip
-    llm_model: str = ""
-    llm_concurrency: int = Field(default=4, ge=1, le=64)
-    llm_retries: int = Field(default=3, ge=0, le=10)
-    llm_backoff_seconds: float = Field(default=2.0, ge=0)
-    llm_temperature: float | None = Field(default=None, ge=0, le=2)
-    llm_examples: int = Field(default=4, ge=0, le=20)
-    llm_max_source_chars: int = Field(default=12_000, ge=500)
-    llm_input_cost_per_million: float = Field(default=0.0, ge=0)
-    llm_output_cost_per_million: float = Field(default=0.0, ge=0)
+    """How summaries are written and checked."""
+
+    backend: str = Field(
+        "extractive",
+        description="extractive (default, offline) or llm (any model the `llm` library knows).",
+    )
+    min_words: int = Field(
+        70, gt=0, description="Every summary is checked against these bounds (words)."
+    )
+    max_words: int = Field(120, gt=0, description="The upper bound on a summary's words.")
+    target_words: int = Field(
+        95, gt=0,
+        description="The extractive backend aims at this length and always stops at a "
+        "sentence boundary.",
+    )  # fmt: skip
+    opinion_words: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_OPINION_WORDS),
+        description="Words a neutral summary never uses; the guard flags them. The default is "
+        "the built-in list; set this only to replace it.",
+        json_schema_extra={"commented": True},
+    )
+    llm_model: str = Field(
+        "",
+        description='With backend = "llm": the model id as `llm models` lists it '
+        "(OpenAI-compatible servers are added in the llm library's extra-openai-models.yaml; "
+        "API keys come from the environment).",
+    )
+    llm_concurrency: int = Field(4, ge=1, le=64, description="Parallel requests to the model.")
+    llm_retries: int = Field(
+        3, ge=0, le=10,
+        description="Retries of a failed request, with exponential backoff from "
+        "llm_backoff_seconds.",
+    )  # fmt: skip
+    llm_backoff_seconds: float = Field(
+        2.0, ge=0, description="The first retry's wait; each later one doubles it."
+    )
+    llm_temperature: float | None = Field(
+        None, ge=0, le=2,
+        description="The sampling temperature (unset: the model's default).",
+        json_schema_extra={"example": 0.2},
+    )  # fmt: skip
+    llm_examples: int = Field(
+        4, ge=0, le=20,
+        description="Few-shot examples in the prompt: editors' own summaries first, then the "
+        "bundled ones.",
+    )  # fmt: skip
+    llm_max_source_chars: int = Field(
+        12_000, ge=500, description="The source text sent to the model is cut to this many "
+        "characters."
+    )  # fmt: skip
+    llm_input_cost_per_million: float = Field(
+        0.0, ge=0,
+        description="Price per million input tokens (in your currency), for the cost log of "
+        "each edition month.",
+    )  # fmt: skip
+    llm_output_cost_per_million: float = Field(
+        0.0, ge=0, description="Price per million output tokens (in your currency)."
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> Summaries:
@@ -109,27 +207,76 @@ class Summaries(_Strict):
 
 
 class Mail(_Strict):
-    smtp_url: str = "smtp://127.0.0.1:8025"
-    from_address: str = "digest@example.org"
-    from_name: str = "Research and Policy Digest"
-    reply_to: str = ""
-    backend: str = "smtp"
-    unsubscribe_mailto: str = ""
-    rate_per_second: float = Field(default=0, ge=0)
-    retry_window_minutes: float = Field(default=60, ge=0)
-    dkim_domain: str = ""
-    dkim_selector: str = ""
-    dkim_key_file: str = ""
-    bounce_maildir: str = ""
+    """Sending the digest and the subscription notices."""
+
+    smtp_url: str = Field(
+        "smtp://127.0.0.1:8025",
+        description="The SMTP server; PULSE_SMTP_URL overrides it (put passwords there, not here).",
+    )
+    from_address: str = Field("digest@example.org", description="The digest's From address.")
+    from_name: str = Field(
+        "Research and Policy Digest", description="The name shown beside the From address."
+    )
+    reply_to: str = Field("", description="Where replies go (default: the From address).")
+    backend: str = Field(
+        "smtp",
+        description='"smtp" (the server above), or a Django email backend\'s dotted path for a '
+        'provider through django-anymail, e.g. "anymail.backends.postmark.EmailBackend" (its '
+        "API key from ANYMAIL_*).",
+    )
+    unsubscribe_mailto: str = Field(
+        "",
+        description="The mailto: half of List-Unsubscribe (default: from_address); a mailbox "
+        "someone reads.",
+    )
+    rate_per_second: float = Field(
+        0, ge=0,
+        description="Messages per second for `pulse send` (0: as fast as the server takes "
+        "them); --rate overrides.",
+    )  # fmt: skip
+    retry_window_minutes: float = Field(
+        60, ge=0,
+        description="How long `pulse send` keeps retrying temporary (4xx) refusals before it "
+        "stops and asks to be run again later; a 4xx never marks a delivery failed.",
+    )  # fmt: skip
+    dkim_domain: str = Field(
+        "",
+        description="DKIM: sign every message when dkim_domain, dkim_selector and "
+        "dkim_key_file are all set.",
+    )
+    dkim_selector: str = Field("", description="The DKIM selector published in DNS.")
+    dkim_key_file: str = Field(
+        "",
+        description="A PEM RSA private key, relative to the workspace; keep it out of this "
+        "file and out of version control.",
+    )
+    bounce_maildir: str = Field(
+        "",
+        description="A maildir where bounces (RFC 3464 delivery status notifications) and "
+        "List-Unsubscribe mailto requests arrive, relative to the workspace: `pulse bounces "
+        "scan` reads it.",
+    )
 
 
 class Site(_Strict):
-    base_url: str = "http://127.0.0.1:8000"
-    consent_wording: str = (
-        "Yes, please email me the monthly digest. I can unsubscribe at any time from a link "
-        "in every email, and my address is used for nothing else."
+    """The public web app."""
+
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public address of `pulse serve`, used for links in emails (unsubscribe, "
+        "view in browser).",
     )
-    form_requests_per_hour: int = Field(default=20, ge=1)
+    consent_wording: str = Field(
+        "Yes, please email me the monthly digest. I can unsubscribe at any time from a link "
+        "in every email, and my address is used for nothing else.",
+        description="The consent wording the public subscribe form shows; the exact text is "
+        "stored with each subscriber's consent record.",
+    )
+    form_requests_per_hour: int = Field(
+        20, ge=1,
+        description="Public form submissions allowed per client address per hour (subscribe, "
+        "preferences).",
+    )  # fmt: skip
 
     @field_validator("base_url")
     @classmethod
@@ -138,15 +285,40 @@ class Site(_Strict):
 
 
 class Branding(_Strict):
-    """How the edition looks: the organisation's name comes from [organisation]."""
+    """How the edition looks in email, PDF, DOCX and the web archive; the organisation's name
+    comes from [organisation]."""
 
-    logo_url: str = ""
-    logo_file: str = ""
-    logo_width: int = Field(default=160, ge=16, le=600)
-    primary_colour: str = Field(default="#1d3557", pattern=r"^#[0-9a-fA-F]{6}$")
-    accent_colour: str = Field(default="#457b9d", pattern=r"^#[0-9a-fA-F]{6}$")
-    contact_lines: list[str] = []
-    footer_text: str = ""
+    logo_url: str = Field(
+        "",
+        description="The logo as an http(s) URL, for email and the web (emails never embed "
+        "images, so the edition reads the same with images off).",
+    )
+    logo_file: str = Field(
+        "", description="The logo as a PNG or JPEG file, relative to the workspace, for the PDF "
+        "and DOCX."
+    )  # fmt: skip
+    logo_width: int = Field(
+        160, ge=16, le=600,
+        description="The logo's width in pixels in the email (its height follows).",
+    )  # fmt: skip
+    primary_colour: str = Field(
+        "#1d3557", pattern=r"^#[0-9a-fA-F]{6}$",
+        description="The masthead and headings' colour, as #rrggbb.",
+    )  # fmt: skip
+    accent_colour: str = Field(
+        "#457b9d", pattern=r"^#[0-9a-fA-F]{6}$",
+        description="Sub-headings' and links' colour, as #rrggbb.",
+    )  # fmt: skip
+    contact_lines: list[str] = Field(
+        default_factory=list,
+        description="Lines under the contact line in every format's footer, e.g. an address "
+        "and a phone number.",
+    )
+    footer_text: str = Field(
+        "",
+        description="A last line for the footer, e.g. a registered charity number or a "
+        "copyright notice.",
+    )
 
     @field_validator("logo_url")
     @classmethod
@@ -157,17 +329,48 @@ class Branding(_Strict):
 
 
 class Schedule(_Strict):
-    """What `pulse worker` does on its own: cron expressions in `time_zone`; "" turns a job off."""
+    """What `pulse worker` does on its own (`pulse schedule list` shows the next and last
+    runs): cron expressions "minute hour day month weekday" (weekdays as names, Mon..Sun) in
+    `time_zone`; "" turns a job off."""
 
-    time_zone: str = "Europe/London"
-    harvest: str = "0 6 * * *"
-    send_day: int = Field(default=1, ge=1, le=28)
-    send_time: str = Field(default="09:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    send: bool = False
-    reminder: int = Field(default=3, ge=0, le=27)
-    backup: str = ""
-    backup_dir: str = "backups"
-    backup_keep: int = Field(default=14, ge=1)
+    time_zone: str = Field(
+        "Europe/London", description="The IANA time zone the schedule's times are in."
+    )
+    harvest: str = Field(
+        "0 6 * * *",
+        description="Harvest every source, then triage and summarise what is new, with no command.",
+    )
+    send_day: int = Field(
+        default=1, ge=1, le=28, description="The day of the month (1-28) the edition goes out."
+    )
+    send_time: str = Field(
+        default="09:00",
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="The time (HH:MM) on send_day the edition goes out and reminders are sent.",
+    )
+    send: bool = Field(
+        False,
+        description="Send the approved edition on send_day at send_time (false: an editor "
+        "runs `pulse send`).",
+    )
+    reminder: int = Field(
+        default=3,
+        ge=0,
+        le=27,
+        description="Email the editors this many days before send_day, at send_time, saying "
+        "what awaits review (0: no reminder).",
+    )
+    backup: str = Field(
+        "",
+        description="Back up the database, pulse.toml and secret key into backup_dir on this "
+        'cron schedule, e.g. "30 2 * * *" (off by default).',
+    )
+    backup_dir: str = Field(
+        "backups", description="Where scheduled backups go, relative to the workspace."
+    )
+    backup_keep: int = Field(
+        default=14, ge=1, description="How many scheduled backups to keep (the newest)."
+    )
 
     @field_validator("time_zone")
     @classmethod
@@ -250,8 +453,46 @@ def effective_config(config: Config, environ: dict[str, str] | None = None) -> d
 
 
 def default_toml() -> str:
-    """The commented pulse.toml that `pulse init` writes."""
-    return resources.files("policypulse").joinpath("default_pulse.toml").read_text("utf-8")
+    """The commented pulse.toml that `pulse init` writes: the header, sectors and types from
+    `default_pulse.toml` (data), every other section generated from the schema, so each key's
+    default and help exist once, in the Field above."""
+    text = resources.files("policypulse").joinpath("default_pulse.toml").read_text("utf-8")
+    header, _, taxonomy = text.partition("\n\n")
+    sections = {name: model for name, model in _sections()}
+    first = _toml_section("organisation", sections.pop("organisation"))
+    rest = [_toml_section(name, model) for name, model in sections.items()]
+    return "\n\n".join([header, first, taxonomy.rstrip(), *rest]) + "\n"
+
+
+def _sections():
+    for name, field in Config.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            yield name, field.annotation
+
+
+def _toml_section(name: str, model: type[BaseModel]) -> str:
+    lines = [f"[{name}]"] + ["# " + line for line in textwrap.wrap(model.__doc__ or "", 95)]
+    for key, field in model.model_fields.items():
+        lines += ["# " + line for line in textwrap.wrap(field.description or "", 95)]
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        default = field.get_default(call_default_factory=True)
+        if default is None:
+            lines.append(f"# {key} = {_toml_value(extra['example'])}")
+        else:
+            commented = "# " if extra.get("commented") else ""
+            lines.append(f"{commented}{key} = {_toml_value(default)}")
+    return "\n".join(lines)
+
+
+def _toml_value(value) -> str:
+    """TOML for the schema's default kinds (JSON strings are TOML basic strings)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def default_config() -> Config:

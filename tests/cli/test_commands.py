@@ -91,3 +91,16 @@ def test_the_singular_edition_group_still_runs_but_is_not_listed(tmp_path):
     listing = pulse("--help").stdout
     assert "editions" in listing
     assert "  edition " not in listing
+
+
+def test_config_show_prints_json_with_secrets_masked(tmp_path):
+    import json
+
+    workspace = tmp_path / "ws"
+    pulse("init", str(workspace), check=True)
+    shown = pulse("-w", workspace, "config", "show",
+                  env={"PULSE_SMTP_URL": "smtp://me:hunter2@mail.example.org:587"})  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert data["mail"]["smtp_url"] == "smtp://me:****@mail.example.org:587"
+    assert "hunter2" not in shown.stdout
