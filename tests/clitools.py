@@ -64,13 +64,13 @@ def start_pulse(
     return subprocess.Popen(pulse_argv(*args, workspace=workspace), env=clean_env(env), **popen)
 
 
-def python_in_workspace(
-    code_or_module: list[str], env: dict[str, str] | None = None, timeout: float = 300
+def run_python(
+    args: list[str], env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess:
     """Run `python ARGS` from the repository root (seeding helpers such as
     `-m tests.mailing.helpers`), with the same clean environment; fails the test on error."""
     result = subprocess.run(
-        [sys.executable, *code_or_module],
+        [sys.executable, *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -104,3 +104,19 @@ def test_config_show_prints_json_with_secrets_masked(tmp_path):
     data = json.loads(shown.stdout)
     assert data["mail"]["smtp_url"] == "smtp://me:****@mail.example.org:587"
     assert "hunter2" not in shown.stdout
+
+
+def test_tests_run_pulse_only_through_clitools():
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1]
+    own = [
+        path.relative_to(tests).as_posix()
+        for path in tests.rglob("*.py")
+        if path.name != "clitools.py"
+        and any(
+            marker in path.read_text("utf-8")
+            for marker in ('"-m", "policy' + 'pulse"', '"bin" / "pul' + 'se"')
+        )
+    ]
+    assert own == []

@@ -123,3 +123,9 @@ def test_table_cells_are_literal(rows):
     printed = buffer.getvalue()
     for a, b in rows:
         assert a.strip() in printed and b.strip() in printed
+
+
+def test_templates_keep_format_specs_and_styles():
+    text = output.markup("[bold]{}[/] {:.2f} {name!r}", "C:\\", 1.234, name="[x]")
+    assert text.plain == "C:\\ 1.23 '[x]'"
+    assert [(span.start, span.end, str(span.style)) for span in text.spans] == [(0, 3, "bold")]

@@ -1,19 +1,13 @@
 """`pulse demo` end to end, in a real process: the three files and a sensible edition."""
 
-import os
-import subprocess
-import sys
-
 import pypdfium2
+
+from tests.clitools import pulse
 
 
 def test_demo_writes_the_edition(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("PULSE_WORKSPACE", "DATABASE_URL")}
     out = tmp_path / "demo"
-    result = subprocess.run(
-        [sys.executable, "-m", "policypulse", "demo", "--out", str(out)],
-        capture_output=True, text=True, env=env, timeout=600,
-    )  # fmt: skip
+    result = pulse("demo", "--out", out, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     for name in ("edition.html", "edition.txt", "edition.pdf"):
         assert (out / name).stat().st_size > 1000, name
@@ -33,10 +27,7 @@ def test_demo_writes_the_edition(tmp_path):
     pdf = pypdfium2.PdfDocument(str(out / "edition.pdf"))
     assert len(pdf) >= 3
 
-    listed = subprocess.run(
-        [sys.executable, "-m", "policypulse", "--workspace", str(out / "workspace"), "items", "list", "--json"],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
+    listed = pulse("items", "list", "--json", workspace=out / "workspace")
     import json
 
     items = json.loads(listed.stdout)

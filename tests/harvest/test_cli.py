@@ -2,9 +2,8 @@
 them: a real `pulse` process against a real server on 127.0.0.1."""
 
 import json
-import os
-import subprocess
-import sys
+
+from tests.clitools import pulse as run_pulse
 
 from .conftest import rss
 from .pdfs import plain_pdf
@@ -16,13 +15,7 @@ PAGE = """<!DOCTYPE html><html><head><title>{title}</title>
 
 
 def pulse(workspace, *args):
-    environment = {
-        k: v for k, v in os.environ.items() if k not in ("PULSE_WORKSPACE", "DATABASE_URL")
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "policypulse", "--workspace", str(workspace), *args],
-        capture_output=True, text=True, env=environment, timeout=120,
-    )  # fmt: skip
+    return run_pulse(*args, workspace=workspace)
 
 
 def test_the_harvest_commands(http_server, tmp_path):

@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
-from tests.mailing.conftest import ROOT
-
-PULSE = str(ROOT / ".venv" / "bin" / "pulse")
+from tests.clitools import pulse, run_python
 
 
 def run(workspace, *args, env=None, check=True):
-    result = subprocess.run([PULSE, "--workspace", str(workspace), *args], capture_output=True,
-                            text=True, env=env)  # fmt: skip
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
+    return pulse(*args, workspace=workspace, env=env, check=check)
 
 
 def test_subscriber_and_send_commands(tmp_path, sink):
-    env = {**os.environ, "PULSE_SMTP_URL": sink.url}
-    env.pop("PULSE_WORKSPACE", None)
-    env.pop("DATABASE_URL", None)
+    env = {"PULSE_SMTP_URL": sink.url}
     workspace = tmp_path / "ws"
-    subprocess.run([PULSE, "init", str(workspace)], check=True, env=env, capture_output=True)
-    subprocess.run([sys.executable, "-m", "tests.mailing.helpers", str(workspace), "0",
-                    "--draft"], check=True, env=env, cwd=ROOT)  # fmt: skip
+    pulse("init", workspace, check=True)
+    run_python(["-m", "tests.mailing.helpers", str(workspace), "0", "--draft"])
     csv = tmp_path / "people.csv"
     csv.write_text("email,name,organisation,sectors\nA@x.org,A,,justice\nbad,,,\nb@x.org,B,,nope\n")
     imported = run(workspace, "subscribers", "import", str(csv), "--json", env=env)

@@ -8,13 +8,11 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 
-from tests.mailing.conftest import ROOT
+from tests.clitools import pulse, run_python, start_pulse
 
-PULSE = str(ROOT / ".venv" / "bin" / "pulse")
 SUBSCRIBERS = 1000
 KILLS = 10
 
@@ -22,12 +20,9 @@ KILLS = 10
 def test_killed_and_resumed_send_reaches_everyone_exactly_once(tmp_path, make_sink):
     sink = make_sink(keep_bodies=False)
     workspace = tmp_path / "workspace"
-    env = {**os.environ, "PULSE_SMTP_URL": sink.url, "PULSE_LOG_LEVEL": "ERROR"}
-    env.pop("PULSE_WORKSPACE", None)
-    env.pop("DATABASE_URL", None)  # the workspace's own SQLite file
-    subprocess.run([PULSE, "init", str(workspace)], check=True, env=env, capture_output=True)
-    subprocess.run([sys.executable, "-m", "tests.mailing.helpers", str(workspace),
-                    str(SUBSCRIBERS)], check=True, env=env, cwd=ROOT)  # fmt: skip
+    env = {"PULSE_SMTP_URL": sink.url, "PULSE_LOG_LEVEL": "ERROR"}
+    pulse("init", workspace, check=True)  # the workspace's own SQLite file, not DATABASE_URL
+    run_python(["-m", "tests.mailing.helpers", str(workspace), str(SUBSCRIBERS)])
     seed = random.randrange(1_000_000)
     chance = random.Random(seed)
     kills = 0
@@ -35,9 +30,9 @@ def test_killed_and_resumed_send_reaches_everyone_exactly_once(tmp_path, make_si
         if kills == KILLS:
             break
         before = len(sink.recipients())
-        process = subprocess.Popen(
-            [PULSE, "--workspace", str(workspace), "send", "--rate", "250"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        process = start_pulse(
+            "send", "--rate", "250", workspace=workspace, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while len(sink.recipients()) == before and process.poll() is None:
@@ -49,9 +44,7 @@ def test_killed_and_resumed_send_reaches_everyone_exactly_once(tmp_path, make_si
             kills += 1
         process.wait()
     assert kills == KILLS, f"seed {seed}: only {kills} kills landed mid-send"
-    final = subprocess.run(
-        [PULSE, "--workspace", str(workspace), "send"], env=env, capture_output=True, text=True
-    )
+    final = pulse("send", workspace=workspace, env=env)
     assert final.returncode == 0, final.stderr
 
     received = Counter(sink.recipients())

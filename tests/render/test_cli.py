@@ -1,11 +1,7 @@
 """`pulse edition render` and `pulse edition publish` in a real process on a real workspace."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.clitools import pulse, run_python
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED = """
 import sys
 from pathlib import Path
@@ -17,21 +13,10 @@ make_edition(n_items=3, month="2026-11", status="draft")
 """
 
 
-def pulse(*args):
-    environment = {
-        k: v for k, v in os.environ.items() if k not in ("PULSE_WORKSPACE", "DATABASE_URL")
-    }
-    return subprocess.run([sys.executable, "-m", "policypulse", *args], capture_output=True,
-                          text=True, env=environment, timeout=300, cwd=ROOT)  # fmt: skip
-
-
 def test_render_every_format_and_publish_the_archive(tmp_path):
     workspace = tmp_path / "ws"
     assert pulse("init", str(workspace)).returncode == 0
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    seeded = subprocess.run([sys.executable, "-c", SEED, str(workspace)], cwd=ROOT,
-                            capture_output=True, text=True, env=environment, timeout=120)  # fmt: skip
-    assert seeded.returncode == 0, seeded.stderr[-2000:]
+    run_python(["-c", SEED, str(workspace)])
     magic = {"html": b"<!DOCTYPE html>", "text": b"RESEARCH AND POLICY", "pdf": b"%PDF",
              "docx": b"PK"}  # fmt: skip
     for fmt, start in magic.items():

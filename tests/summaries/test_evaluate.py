@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from policypulse.summaries.backends import Draft, Options
 from policypulse.summaries.evaluate import GoldFileError, evaluate, read_gold
 from policypulse.summaries.registry import get_backend
+from tests.clitools import pulse
 
 KEYS = {"n", "backend", "rouge1", "rouge2", "rougeLsum", "words", "within_bounds",
         "numbers_grounded", "items"}  # fmt: skip
@@ -49,13 +47,6 @@ def test_floor_extractive_beats_lead_on_the_dev_gold(dev_gold):
     assert report["rouge1"] >= 66 and report["rouge1"] > lead["rouge1"] + 5
     assert report["rouge2"] >= 44 and report["rouge2"] > lead["rouge2"] + 5
     assert report["numbers_grounded"] == 1.0 and report["within_bounds"] == 1.0
-
-
-def pulse(*args: str, cwd) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in ("PULSE_WORKSPACE", "DATABASE_URL")}  # fmt: skip
-    return subprocess.run([sys.executable, "-m", "policypulse", *args], capture_output=True,
-                          text=True, cwd=cwd, env=environment, timeout=120)  # fmt: skip
 
 
 def test_cli_prints_the_json_report_and_errors_in_one_line(dev_gold, tmp_path):

@@ -1,9 +1,8 @@
 """The triage commands as a user runs them: a real `pulse` process."""
 
 import json
-import os
-import subprocess
-import sys
+
+from tests.clitools import pulse, run_python
 
 GOLD = [
     {"id": "a", "title": "Delayed discharge from hospital to care homes", "publisher": "Care Trust",
@@ -15,12 +14,6 @@ GOLD = [
     {"id": "c", "title": "Freight train punctuality statistics", "publisher": "Rail Data Office",
      "text": "Official statistics on freight trains.", "sector": "out", "type": "briefing"},
 ]  # fmt: skip
-
-
-def pulse(*args, cwd=None):
-    env = {k: v for k, v in os.environ.items() if k not in ("PULSE_WORKSPACE", "DATABASE_URL")}
-    return subprocess.run([sys.executable, "-m", "policypulse", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=300)  # fmt: skip
 
 
 def _gold_file(tmp_path):
@@ -58,9 +51,7 @@ def test_triage_train_and_explain_in_a_workspace(tmp_path):
         " title='Bus fares in rural counties', text='Bus operators.');"
         "r(b, decision='rejected'); print(a.pk)"
     )
-    created = subprocess.run([sys.executable, "-c", setup, str(workspace)], capture_output=True,
-                             text=True, timeout=300)  # fmt: skip
-    assert created.returncode == 0, created.stderr
+    created = run_python(["-c", setup, str(workspace)])
     pk = created.stdout.strip()
     assert pulse("-w", str(workspace), "triage").returncode == 0
     trained = pulse("-w", str(workspace), "triage", "train")

@@ -1,14 +1,12 @@
 """Accounts: roles, creation rules, log-in throttling, and `pulse users create`."""
 
 import datetime
-import os
-import subprocess
-import sys
 
 import pytest
 from django.urls import reverse
 
 from policypulse.web import accounts
+from tests.clitools import pulse as _pulse
 from tests.web import factories
 
 NOW = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=datetime.UTC)
@@ -77,19 +75,9 @@ def test_a_successful_login_clears_the_failures(client, editor):
     assert not LoginFailure.objects.filter(username="editor@example.org").exists()
 
 
-def _pulse(*args, stdin: str = "", workspace=None):
-    env = {k: v for k, v in os.environ.items() if k not in ("PULSE_WORKSPACE", "DATABASE_URL")}
-    return subprocess.run(
-        [sys.executable, "-m", "policypulse", "-w", str(workspace), *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
-
-
 def test_pulse_users_create_from_stdin(tmp_path):
     workspace = tmp_path / "ws"
-    env = {k: v for k, v in os.environ.items() if k not in ("PULSE_WORKSPACE", "DATABASE_URL")}
-    subprocess.run([sys.executable, "-m", "policypulse", "init", str(workspace)], check=True,
-                   capture_output=True, env=env, timeout=120)  # fmt: skip
+    _pulse("init", workspace, check=True)
     made = _pulse("users", "create", "ed@example.org", "--role", "editor", "--password-stdin",
                   stdin="a long password\n", workspace=workspace)  # fmt: skip
     assert made.returncode == 0, made.stderr

@@ -1,13 +1,13 @@
 """`pulse serve` as a user runs it: a real server process on 127.0.0.1 serving the editor app
 and its own static files (htmx is vendored, never fetched from a CDN)."""
 
-import os
 import socket
 import subprocess
-import sys
 import threading
 
 import httpx
+
+from tests.clitools import pulse, start_pulse
 
 
 def free_port() -> int:
@@ -17,14 +17,12 @@ def free_port() -> int:
 
 
 def test_pulse_serve_serves_the_editor_and_its_static_files(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("PULSE_WORKSPACE", "DATABASE_URL")}
     workspace = tmp_path / "ws"
-    subprocess.run([sys.executable, "-m", "policypulse", "init", str(workspace)], check=True,
-                   capture_output=True, env=env, timeout=120)  # fmt: skip
+    pulse("init", workspace, check=True)
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "policypulse", "-w", str(workspace), "serve", "--dev", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    server = start_pulse(
+        "serve", "--dev", "--port", port, workspace=workspace,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     started = threading.Event()
     output: list[str] = []

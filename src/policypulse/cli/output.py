@@ -3,18 +3,18 @@
 Titles, publishers, URLs, error messages and anything else from the web or the database may
 contain `[bold]` or `[/]`; rich would read those as markup (and crash on an unbalanced close
 tag, or silently drop words such as "[harvest]"). So markup is allowed only in our own literal
-templates, and every value placed into one is escaped; table cells are plain `Text`.
+templates, every value placed into one is plain `Text`, and so is every table cell.
 `tests/cli/test_output.py` holds that no other module under `cli/` imports rich.
 """
 
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -23,25 +23,49 @@ console = Console(emoji=False)
 err_console = Console(stderr=True, emoji=False)
 
 
-def _safe(value: Any) -> Any:
-    """Numbers keep their format specs; anything else is text from who knows where."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    return escape(str(value))
+_FIELD = "\ue000"  # a private-use character marks where a value goes; no template holds one
 
 
-def markup(template: str, *args: Any, **kwargs: Any) -> str:
-    """`template` is ours (may hold markup); the values filling its `{}` fields are escaped."""
-    return template.format(*(_safe(a) for a in args), **{k: _safe(v) for k, v in kwargs.items()})
+def markup(template: str, *args: Any, **kwargs: Any) -> Text:
+    """`template` is ours (rich markup, `str.format` fields); the values filling the fields
+    become plain text with the style around them, never parsed as markup.
+
+    Escaping values into a markup string is not enough: rich's `escape` doubles a trailing
+    backslash, so a value ending in one would print two."""
+    formatter = string.Formatter()
+    marked, values, auto = [], [], 0
+    for literal, name, spec, conversion in formatter.parse(template):
+        marked.append(literal)
+        if name is None:
+            continue
+        if name == "":
+            name, auto = str(auto), auto + 1
+        value = args[int(name)] if name.isdigit() else kwargs[name]
+        value = formatter.convert_field(value, conversion)
+        values.append(format(value, formatter.vformat(spec or "", args, kwargs)))
+        marked.append(_FIELD)
+    rendered = Text.from_markup("".join(marked), emoji=False)
+    result, start = Text(style=rendered.style), 0
+    for value in values:
+        at = rendered.plain.index(_FIELD, start)
+        result.append_text(rendered[start:at])
+        piece = Text(value)
+        for span in rendered.spans:
+            if span.start <= at < span.end:
+                piece.stylize(span.style)
+        result.append_text(piece)
+        start = at + 1
+    result.append_text(rendered[start:])
+    return result
 
 
 def say(template: str, *args: Any, **kwargs: Any) -> None:
-    """Print one of our templates to standard output, its values escaped."""
+    """Print one of our templates to standard output, its values as plain text."""
     console.print(markup(template, *args, **kwargs), highlight=False, soft_wrap=True)
 
 
 def warn(template: str, *args: Any, **kwargs: Any) -> None:
-    """Print a template to standard error, its values escaped."""
+    """Print a template to standard error, its values as plain text."""
     err_console.print(markup(template, *args, **kwargs), highlight=False, soft_wrap=True)
 
 
