@@ -27,7 +27,7 @@ def test_subscriber_and_send_commands(tmp_path, sink):
     ]
     refused = run(workspace, "send", env=env, check=False)
     assert refused.returncode == 1 and "approve it first" in refused.stderr
-    assert "Approved" in run(workspace, "edition", "approve", "--month", "2026-10", env=env).stdout
+    assert "Approved" in run(workspace, "editions", "approve", "--month", "2026-10", env=env).stdout
     assert "1 would be sent" in run(workspace, "send", "--dry-run", env=env).stdout
     sent = json.loads(run(workspace, "send", "--month", "2026-10", "--json", env=env).stdout)
     assert sent["sent"] == 1 and sent["complete"] is True

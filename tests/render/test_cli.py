@@ -1,4 +1,4 @@
-"""`pulse edition render` and `pulse edition publish` in a real process on a real workspace."""
+"""`pulse editions render` and `pulse editions publish` in a real process on a real workspace."""
 
 from tests.clitools import pulse, run_python
 
@@ -21,27 +21,27 @@ def test_render_every_format_and_publish_the_archive(tmp_path):
              "docx": b"PK"}  # fmt: skip
     for fmt, start in magic.items():
         out = tmp_path / f"edition.{fmt}"
-        result = pulse("-w", str(workspace), "edition", "render", "--month", "2026-10",
+        result = pulse("-w", str(workspace), "editions", "render", "--month", "2026-10",
                        "--format", fmt, "--out", str(out))  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert out.read_bytes().startswith(start), fmt
     only = tmp_path / "justice.html"
-    result = pulse("-w", str(workspace), "edition", "render", "--month", "2026-10",
+    result = pulse("-w", str(workspace), "editions", "render", "--month", "2026-10",
                    "--format", "html", "--sector", "justice", "--out", str(only))  # fmt: skip
     html = only.read_text()
     assert "Criminal Justice" in html and "Adult Social Care" not in html
 
     site = tmp_path / "site"
-    result = pulse("-w", str(workspace), "edition", "publish", "--static", str(site))
+    result = pulse("-w", str(workspace), "editions", "publish", "--static", str(site))
     assert result.returncode == 0, result.stderr
     assert (site / "editions" / "2026-10" / "index.html").is_file()
     assert (site / "editions" / "2026-10" / "edition.pdf").read_bytes().startswith(b"%PDF")
     assert not (site / "editions" / "2026-11").exists()
 
-    refused = pulse("-w", str(workspace), "edition", "publish", "--month", "2026-11",
+    refused = pulse("-w", str(workspace), "editions", "publish", "--month", "2026-11",
                     "--static", str(site))  # fmt: skip
     assert refused.returncode == 1 and "draft" in refused.stderr
     assert "Traceback" not in refused.stderr
-    bad = pulse("-w", str(workspace), "edition", "render", "--format", "html", "--out",
+    bad = pulse("-w", str(workspace), "editions", "render", "--format", "html", "--out",
                 str(tmp_path / "x.html"), "--sector", "nope")  # fmt: skip
     assert bad.returncode == 1 and "unknown sector" in bad.stderr

@@ -41,11 +41,11 @@ def get_edition(month: str | None) -> Edition:
         key = parse_month(month)
         edition = Edition.objects.filter(month=key).first()
         if not edition:
-            raise EditionError(f"no edition for {month}; build it with `pulse edition build`")
+            raise EditionError(f"no edition for {month}; build it with `pulse editions build`")
         return edition
     edition = Edition.objects.order_by("-month").first()
     if not edition:
-        raise EditionError("no edition yet; build one with `pulse edition build --month YYYY-MM`")
+        raise EditionError("no edition yet; build one with `pulse editions build --month YYYY-MM`")
     return edition
 
 

@@ -329,7 +329,7 @@ def send_edition(
     if edition.status == Edition.Status.DRAFT:
         raise EditionError(
             f"the {edition.month_label} edition is a draft: approve it first "
-            f"(`pulse edition approve --month {edition.month_key}`)"
+            f"(`pulse editions approve --month {edition.month_key}`)"
         )
     report = SendReport(edition=edition.month_key, dry_run=dry_run)
     if dry_run:

@@ -1,6 +1,6 @@
 """The public archive's views: approved and sent editions, without a log-in.
 
-The pages themselves are built in render/archive.py, so `pulse edition publish --static DIR`
+The pages themselves are built in render/archive.py, so `pulse editions publish --static DIR`
 writes exactly what these views serve; here are only the URL's month, 404s and redirects."""
 
 from __future__ import annotations
