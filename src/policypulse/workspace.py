@@ -18,12 +18,19 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from policypulse.errors import ConfigError, WorkspaceError
-from policypulse.summaries.guard import DEFAULT_OPINION_WORDS
 
 CONFIG_FILE = "pulse.toml"
 DATABASE_FILE = "pulse.sqlite3"
 ENV_WORKSPACE = "PULSE_WORKSPACE"
 
+
+# Words a neutral summary never uses: the one default list (summaries.guard checks with it).
+OPINION_WORDS = (
+    "shocking", "alarming", "worrying", "disappointing", "astonishing", "remarkable",
+    "brilliant", "excellent", "fantastic", "landmark", "groundbreaking", "ground-breaking",
+    "must-read", "fascinating", "impressive", "unfortunately", "sadly", "thankfully",
+    "encouragingly", "welcome news", "we believe", "in our view",
+)  # fmt: skip
 
 OUT_OF_SCOPE_HINTS = (
     "transport", "roads", "railway", "rail", "bus", "aviation", "cycling", "walking",
@@ -156,7 +163,7 @@ class Summaries(_Strict):
         "sentence boundary.",
     )  # fmt: skip
     opinion_words: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_OPINION_WORDS),
+        default_factory=lambda: list(OPINION_WORDS),
         description="Words a neutral summary never uses; the guard flags them. The default is "
         "the built-in list; set this only to replace it.",
         json_schema_extra={"commented": True},

@@ -3,7 +3,7 @@
 An index of editions, a page per edition (the email's "view in browser") and per item, with
 permalinks that stay put (`/editions/YYYY-MM/items/<id>-<slug>/`: the id decides, a changed
 slug redirects), an Atom feed and a sitemap. The web app serves these strings
-(web/archive.py) and `pulse edition publish --static DIR` writes them, so both are the same.
+(web/archive.py) and `pulse editions publish --static DIR` writes them, so both are the same.
 Layout mirrors the URLs (`editions/2026-11/index.html` for `/editions/2026-11/`), so any web
 server serving DIR at the site's root gives the same permalinks, feed and sitemap."""
 

@@ -14,13 +14,9 @@ import re
 from dataclasses import asdict, dataclass
 
 from policypulse.summaries.text import word_count
+from policypulse.workspace import OPINION_WORDS
 
-DEFAULT_OPINION_WORDS = (
-    "shocking", "alarming", "worrying", "disappointing", "astonishing", "remarkable",
-    "brilliant", "excellent", "fantastic", "landmark", "groundbreaking", "ground-breaking",
-    "must-read", "fascinating", "impressive", "unfortunately", "sadly", "thankfully",
-    "encouragingly", "welcome news", "we believe", "in our view",
-)  # fmt: skip
+DEFAULT_OPINION_WORDS = OPINION_WORDS  # the one list, beside the other defaults
 
 _UNITS = {
     "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
