@@ -9,7 +9,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LEAKY = ("PULSE_WORKSPACE", "DATABASE_URL")
+LEAKY = (
+    "PULSE_WORKSPACE",
+    "DATABASE_URL",
+    "PULSE_SECRET_KEY",
+    "PULSE_REDIS_URL",
+    "PULSE_TASK_BACKEND",
+)
 
 
 def clean_env(env: dict[str, str] | None = None) -> dict[str, str]:

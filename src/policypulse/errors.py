@@ -8,6 +8,8 @@
     ├── SourceError            a source cannot be fetched or parsed
     │   ├── FetchError         network, HTTP status, size, robots, address refused
     │   │   ├── FetchFailed    ... with a machine-readable reason (harvest/fetch.py)
+    │   │   ├── AddressRefused a host resolving to a non-public address (harvest/guard.py)
+    │   │   ├── Unresolvable   a host with no address (harvest/guard.py)
     │   │   └── _BodyTooLarge  a body past the size limit, inside the fetcher (harvest/fetch.py)
     │   └── ExtractError       the body is not what we can read (not HTML, bad PDF)
     ├── TriageError            no model or no such publication to triage (triage/services.py)
@@ -16,6 +18,7 @@
     ├── EditionError           no such edition, or it is frozen
     ├── ReviewError            an editorial change that cannot be made as asked (web/review.py)
     ├── AccountError           an editor account cannot be made or used (web/accounts.py)
+    ├── BackupError            a backup or restore cannot be made (service/backup.py)
     └── MailError              sending or subscriber data problems
         ├── InvalidAddress     not an email address we can send to (also a ValueError;
         │                      mailing/consent.py)

@@ -336,7 +336,7 @@ class Branding(_Strict):
 
 
 class Schedule(_Strict):
-    """What `pulse worker` does on its own (`pulse schedule list` shows the next and last
+    """What `pulse worker` does on its own (`pulse schedules list` shows the next and last
     runs): cron expressions "minute hour day month weekday" (weekdays as names, Mon..Sun) in
     `time_zone`; "" turns a job off."""
 
@@ -478,7 +478,7 @@ def _sections():
 
 
 def _toml_section(name: str, model: type[BaseModel]) -> str:
-    lines = [f"[{name}]"] + ["# " + line for line in textwrap.wrap(model.__doc__ or "", 95)]
+    lines = [f"[{name}]"] + ["# " + line for line in textwrap.wrap(" ".join((model.__doc__ or "").split()), 95)]
     for key, field in model.model_fields.items():
         lines += ["# " + line for line in textwrap.wrap(field.description or "", 95)]
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}

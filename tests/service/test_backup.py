@@ -1,29 +1,19 @@
 """`pulse backup` while something writes, then `pulse restore`: a consistent database with the
 same counts, the config and the secret key."""
 
-import os
 import sqlite3
 import stat
 import subprocess
-import sys
 import threading
 
 import pytest
 
 from policypulse.service.backup import BackupError, prune, restore
-
-
-def env(workspace=None) -> dict:
-    found = {k: v for k, v in os.environ.items()
-             if k not in ("PULSE_WORKSPACE", "DATABASE_URL", "PULSE_SECRET_KEY")}  # fmt: skip
-    if workspace:
-        found["PULSE_WORKSPACE"] = str(workspace)
-    return found
+from tests import clitools
 
 
 def pulse(*args, workspace=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "policypulse", *args], env=env(workspace),
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    return clitools.pulse(*args, env={"PULSE_WORKSPACE": str(workspace)} if workspace else None)
 
 
 def count(path) -> int:
@@ -102,7 +92,7 @@ def test_the_scheduled_backup_writes_into_backup_dir(tmp_path):
     assert pulse("init", str(workspace)).returncode == 0
     toml = workspace / "pulse.toml"
     toml.write_text(toml.read_text().replace('backup = ""', 'backup = "30 2 * * *"'))
-    done = pulse("schedule", "run", "backup", workspace=workspace)
+    done = pulse("schedules", "run", "backup", workspace=workspace)
     assert done.returncode == 0, done.stderr
     (archive,) = (workspace / "backups").glob("pulse-*.tar.gz")
     assert restore(archive, tmp_path / "back")["database"] == "sqlite"

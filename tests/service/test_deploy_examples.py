@@ -2,9 +2,9 @@
 deploy/ is parsed and `pulse <command> --help` must list each option it uses."""
 
 import shlex
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.clitools import pulse
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
@@ -25,8 +25,7 @@ def test_every_example_unit_runs_a_real_pulse_command_with_real_options():
         assert argv[0].endswith("/.venv/bin/pulse"), argv
         command = [a for a in argv[1:] if not a.startswith("-")][:1]
         options = [a for a in argv[1:] if a.startswith("--")]
-        done = subprocess.run([sys.executable, "-m", "policypulse", *command, "--help"],
-                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        done = pulse(*command, "--help", timeout=120)
         assert done.returncode == 0, (argv, done.stderr)
         for option in options:
             assert option in done.stdout, (argv, option)
@@ -38,7 +37,6 @@ def test_the_proxies_set_the_forwarded_proto_the_app_trusts():
 
 
 def test_serve_help_points_at_a_document_that_exists():
-    done = subprocess.run([sys.executable, "-m", "policypulse", "serve", "--help"],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = pulse("serve", "--help", timeout=120)
     assert "docs/deploying.md" in done.stdout
     assert (DEPLOY.parent / "docs" / "deploying.md").is_file()

@@ -3,9 +3,6 @@ leaves new items triaged and summarised with no other command."""
 
 import datetime
 import json
-import os
-import subprocess
-import sys
 import zoneinfo
 
 import pytest
@@ -14,6 +11,7 @@ from policypulse.demo.run import demo_toml
 from policypulse.demo.site import DemoServer, feed_path, load_corpus
 from policypulse.service import schedules
 from policypulse.workspace import Schedule, parse_config
+from tests import clitools
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -94,16 +92,8 @@ def test_a_lease_is_held_by_one_owner_until_it_expires():
     assert runs.acquire_lease("process", 60, owner="a", now=later)
 
 
-def _env(workspace) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "PULSE_REDIS_URL", "PULSE_TASK_BACKEND")}  # fmt: skip
-    env["PULSE_WORKSPACE"] = str(workspace)
-    return env
-
-
 def pulse(workspace, *args) -> str:
-    done = subprocess.run([sys.executable, "-m", "policypulse", *args], env=_env(workspace),
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    done = clitools.pulse(*args, env={"PULSE_WORKSPACE": str(workspace)}, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -116,16 +106,16 @@ def test_a_scheduled_harvest_leaves_new_items_triaged_and_summarised(tmp_path):
         workspace = tmp_path / "ws"
         workspace.mkdir()
         (workspace / "pulse.toml").write_text(demo_toml(feeds))
-        listed = pulse(workspace, "schedule", "list", "--json")
+        listed = pulse(workspace, "schedules", "list", "--json")
         assert json.loads(listed)["harvest"]["last_run"] is None
-        pulse(workspace, "schedule", "run", "harvest", "--queue")  # what the cron trigger does
+        pulse(workspace, "schedules", "run", "harvest", "--queue")  # what the cron trigger does
         pulse(workspace, "worker", "--once")
     rows = [json.loads(line) for line in pulse(workspace, "items", "export").splitlines()]
     assert len(rows) >= 5
     relevant = [r for r in rows if r["summary_status"] != "not-relevant"]
     assert relevant and all(r["summary_status"] in ("passed", "flagged") for r in relevant)
     assert all(r["summary"] for r in relevant)
-    last = json.loads(pulse(workspace, "schedule", "list", "--json"))["harvest"]
+    last = json.loads(pulse(workspace, "schedules", "list", "--json"))["harvest"]
     assert last["last_status"] == "done" and last["last_run"]
 
 

@@ -1,14 +1,14 @@
 """`pulse serve` as an operator runs it: the real gunicorn in a subprocess on 127.0.0.1, static
 files through WhiteNoise, and /healthz."""
 
-import os
 import socket
 import subprocess
-import sys
 import threading
 
 import httpx
 import pytest
+
+from tests.clitools import pulse, start_pulse
 
 
 def free_port() -> int:
@@ -17,25 +17,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def clean_env() -> dict:
-    return {k: v for k, v in os.environ.items()
-            if k not in ("PULSE_WORKSPACE", "DATABASE_URL", "PULSE_REDIS_URL", "PULSE_TASK_BACKEND")}  # fmt: skip
-
-
 @pytest.fixture
 def workspace(tmp_path):
     root = tmp_path / "ws"
-    subprocess.run([sys.executable, "-m", "policypulse", "init", str(root)], check=True,
-                   capture_output=True, env=clean_env(), timeout=120)  # fmt: skip
+    pulse("init", root, check=True)
     return root
 
 
 def start(workspace, *args) -> tuple[subprocess.Popen, str, list[str]]:
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "policypulse", "-w", str(workspace), "serve", "--port", str(port),
-         "--workers", "2", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=clean_env(),
+    server = start_pulse(
+        "serve", "--port", port, "--workers", "2", *args, workspace=workspace,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     started = threading.Event()
     output: list[str] = []

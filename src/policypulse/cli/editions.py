@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from policypulse.cli import cli, output, pass_state
+from policypulse.cli import output
+from policypulse.cli.app import cli, pass_state
 
 
 def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -1,6 +1,6 @@
 """pulse eval: quality measurements; each stage adds its own command to this group."""
 
-from policypulse.cli import cli
+from policypulse.cli.app import cli
 
 
 @cli.group("eval")

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from policypulse.cli import cli, output, pass_state
+from policypulse.cli import output
+from policypulse.cli.app import cli, pass_state
 
 
 @cli.command()
@@ -75,17 +76,17 @@ def worker(state, once: bool, no_schedule: bool) -> None:
 
 
 @cli.group()
-def schedule() -> None:
+def schedules() -> None:
     """The jobs `pulse worker` runs on its own ([schedule] in pulse.toml).
 
     \b
     Examples:
-      pulse schedule list
-      pulse schedule run harvest
+      pulse schedules list
+      pulse schedules run harvest
     """
 
 
-@schedule.command("list")
+@schedules.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def schedule_list(state, as_json: bool) -> None:
@@ -93,8 +94,8 @@ def schedule_list(state, as_json: bool) -> None:
 
     \b
     Examples:
-      pulse schedule list
-      pulse schedule list --json
+      pulse schedules list
+      pulse schedules list --json
     """
     from policypulse.service.health import check
 
@@ -112,7 +113,7 @@ def schedule_list(state, as_json: bool) -> None:
         output.say("Nothing is scheduled: see \\[schedule] in pulse.toml.")
 
 
-@schedule.command("run")
+@schedules.command("run")
 @click.argument("job", type=click.Choice(["harvest", "reminder", "send", "backup"]))
 @click.option("--queue", is_flag=True, help="Queue it for the workers instead of running here.")
 @pass_state
@@ -121,8 +122,8 @@ def schedule_run(state, job: str, queue: bool) -> None:
 
     \b
     Examples:
-      pulse schedule run harvest
-      pulse schedule run backup --queue
+      pulse schedules run harvest
+      pulse schedules run backup --queue
     """
     from django.utils import timezone
 

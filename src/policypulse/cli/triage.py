@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from policypulse.cli import cli, output, pass_state, pass_state_lazy
+from policypulse.cli import output
+from policypulse.cli.app import cli, pass_state, pass_state_lazy
 from policypulse.cli.evaluate import evaluate
 
 

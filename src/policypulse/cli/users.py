@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from policypulse.cli import cli, output, pass_state
+from policypulse.cli import output
+from policypulse.cli.app import cli, pass_state
 
 
 @cli.group()

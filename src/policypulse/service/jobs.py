@@ -1,5 +1,5 @@
 """What each scheduled job does: services over the database, called by the tasks in
-`service/tasks.py` (and by `pulse schedule run JOB`)."""
+`service/tasks.py` (and by `pulse schedules run JOB`)."""
 
 from __future__ import annotations
 
