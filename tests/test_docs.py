@@ -126,3 +126,16 @@ def test_every_environment_variable_the_package_reads_is_documented():
     page = (ROOT / "docs" / "environment.md").read_text("utf-8")
     missing = sorted(name for name in names if f"`{name}`" not in page)
     assert not missing, f"docs/environment.md does not document {', '.join(missing)}"
+
+
+def test_no_fenced_code_inside_a_list():
+    """MkDocs' Markdown (no superfences) shows an indented fence as inline text, not code."""
+    pages = sorted((ROOT / "docs").glob("*.md"))
+    assert pages
+    indented = [
+        f"{page.name}:{number}"
+        for page in pages
+        for number, line in enumerate(page.read_text("utf-8").splitlines(), start=1)
+        if re.match(r"^\s+```", line)
+    ]
+    assert not indented, f"fenced code indented under a list item: {', '.join(indented)}"
