@@ -20,7 +20,6 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 
-import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
@@ -114,15 +113,15 @@ def constraints(field: FieldInfo) -> str:
     """The field's limits in words: `> 0`, `1 to 64`, `matches ^#[0-9a-fA-F]{6}$`."""
     low = high = ""
     words = []
-    for item in field.metadata:
-        if isinstance(item, annotated_types.Gt):
-            low = f"> {item.gt}"
-        elif isinstance(item, annotated_types.Ge):
-            low = f">= {item.ge}"
-        elif isinstance(item, annotated_types.Lt):
-            high = f"< {item.lt}"
-        elif isinstance(item, annotated_types.Le):
-            high = f"<= {item.le}"
+    for item in field.metadata:  # annotated_types.Gt, Ge, ... and pydantic's string limits
+        if (value := getattr(item, "gt", None)) is not None:
+            low = f"> {value}"
+        elif (value := getattr(item, "ge", None)) is not None:
+            low = f">= {value}"
+        elif (value := getattr(item, "lt", None)) is not None:
+            high = f"< {value}"
+        elif (value := getattr(item, "le", None)) is not None:
+            high = f"<= {value}"
         elif pattern := getattr(item, "pattern", None):
             words.append(f"matches `{pattern}`")
     if low.startswith(">=") and high.startswith("<="):
