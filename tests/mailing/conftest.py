@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from policypulse.pacing import Clock
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -93,7 +95,7 @@ def edition(mail_config):
     return make_edition(mail_config)
 
 
-class FakeClock:
+class FakeClock(Clock):
     """Time that moves only when slept: rate limits and back-offs without real waiting."""
 
     def __init__(self):
@@ -103,9 +105,13 @@ class FakeClock:
     def now(self):
         return self.current
 
+    def monotonic(self) -> float:
+        return self.current.timestamp()
+
     def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.current += datetime.timedelta(seconds=seconds)
+        if seconds > 0:
+            self.slept.append(seconds)
+            self.current += datetime.timedelta(seconds=seconds)
 
 
 @pytest.fixture

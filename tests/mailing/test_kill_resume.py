@@ -1,5 +1,6 @@
 """SIGKILL a real `pulse send` at random moments, rerun it, and check from the SMTP server's own
-record that everyone got exactly one message, except those the in-flight rule marks unknown."""
+record that everyone got the edition at least once, and that the duplicates (messages the
+server took just before a kill, resent by the in-flight rule) are at most one per kill."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ SUBSCRIBERS = 1000
 KILLS = 10
 
 
-def test_killed_and_resumed_send_reaches_everyone_exactly_once(tmp_path, make_sink):
+def test_killed_and_resumed_send_reaches_everyone_with_at_most_one_duplicate_per_kill(
+    tmp_path, make_sink
+):
     sink = make_sink(keep_bodies=False)
     workspace = tmp_path / "workspace"
     env = {"PULSE_SMTP_URL": sink.url, "PULSE_LOG_LEVEL": "ERROR"}
@@ -54,21 +57,19 @@ def test_killed_and_resumed_send_reaches_everyone_exactly_once(tmp_path, make_si
             "JOIN mailing_subscriber s ON s.id = d.subscriber_id"
         ).fetchall()
         edition_status = db.execute("SELECT status FROM editions_edition").fetchone()[0]
-    ids = dict(
+    ids = dict(  # the last Message-ID the server took for each address
         sqlite3.connect(sink.db).execute("SELECT recipient, message_id FROM messages").fetchall()
     )
     statuses = Counter(status for _, status, _ in rows)
     assert len(rows) == SUBSCRIBERS, f"seed {seed}"
-    assert set(statuses) <= {"sent", "unknown"}, f"seed {seed}: {statuses}"
-    assert statuses["unknown"] <= kills, f"seed {seed}: more in flight than kills"
-    for address, status, message_id in rows:
-        if status == "sent":
-            assert received[address] == 1, f"seed {seed}: {address} got {received[address]}"
-            assert ids[address] == message_id  # the database agrees with the server
-        else:  # the in-flight rule: at most one, and never resent
-            assert received[address] <= 1, f"seed {seed}: {address} got {received[address]}"
-    assert max(received.values()) == 1
-    assert sum(received.values()) >= SUBSCRIBERS - kills
+    assert statuses == {"sent": SUBSCRIBERS}, f"seed {seed}: {statuses}"
+    missed = [address for address, _, _ in rows if received[address] == 0]
+    assert missed == [], f"seed {seed}: nothing reached {missed}"  # never a loss
+    duplicates = sum(received.values()) - SUBSCRIBERS
+    assert duplicates <= kills, f"seed {seed}: {duplicates} duplicates for {kills} kills"
+    for address, _, message_id in rows:
+        assert ids[address] == message_id  # the database agrees with the server
+    assert set(received) == {address for address, _, _ in rows}
     assert edition_status == "sent"
-    print(f"seed {seed}: {kills} kills, {statuses['unknown']} in flight marked unknown, "
-          f"{sum(received.values())} delivered")  # fmt: skip
+    print(f"seed {seed}: {kills} kills, {duplicates} duplicate(s), "
+          f"{sum(received.values())} messages for {SUBSCRIBERS} subscribers")  # fmt: skip

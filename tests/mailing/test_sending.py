@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections import Counter
 
 import dkim
 import pytest
@@ -11,9 +12,11 @@ import pytest
 from policypulse.editions.models import Edition
 from policypulse.errors import EditionError
 from policypulse.mailing import tokens
+from policypulse.mailing.backends import UncertainDelivery
 from policypulse.mailing.mailers import open_mailer
 from policypulse.mailing.models import Delivery, Subscriber, Suppression, email_hash
-from policypulse.mailing.sending import send_edition
+from policypulse.mailing.sending import SendReport, prepare_deliveries, send_edition
+from tests.mailing.conftest import FakeClock
 from tests.mailing.helpers import make_edition, make_subscribers
 
 
@@ -225,22 +228,108 @@ def test_unsubscribe_arriving_mid_send_is_honoured(mail_config, edition, sink, c
     }
 
 
+class LoseReplies:
+    """A mailer wrapper whose connection dies after the server took the message (what
+    UncertainDelivery means), the given number of times per recipient."""
+
+    def __init__(self, inner, times: dict[str, int]):
+        self.inner = inner
+        self.left = dict(times)
+
+    def send_messages(self, messages):
+        result = self.inner.send_messages(messages)
+        address = messages[0].to[0].split("<")[-1].rstrip(">")
+        if self.left.get(address, 0) > 0:
+            self.left[address] -= 1
+            raise UncertainDelivery("connection lost during DATA: reset by peer")
+        return result
+
+    def open(self):
+        return self.inner.open()
+
+    def close(self):
+        self.inner.close()
+
+
+def left_in_flight(edition, address, *, delivered: bool, config):
+    """The state a `kill -9` leaves: the row claimed (`sending`), the message handed to the
+    server or not."""
+    delivery = Delivery.objects.get(edition=edition, subscriber__email=address)
+    if delivered:
+        mailer = open_mailer(config)
+        mailer.open()
+        from policypulse.mailing.sending import _Sender
+
+        sender = _Sender(edition, config, mailer, FakeClock(), 0, SendReport(edition="x"))
+        message, _ = sender.build(delivery)
+        mailer.send_messages([message])
+        mailer.close()
+        sender.close()
+    Delivery.objects.filter(pk=delivery.pk).update(status="sending", attempts=1)
+
+
 @pytest.mark.django_db
-def test_rerun_sends_nobody_twice_and_in_flight_rows_become_unknown(
+def test_message_in_flight_when_killed_is_resent_by_default(mail_config, edition, sink, clock):
+    """Finding 5: the reader whose message was in flight must not end up with nothing."""
+    subscribers = make_subscribers(3)
+    prepare_deliveries(edition, "example.org")
+    config = use(mail_config, sink)
+    left_in_flight(edition, subscribers[0].email, delivered=False, config=config)
+    left_in_flight(edition, subscribers[1].email, delivered=True, config=config)
+    report = send_edition(edition, config, clock=clock)
+    assert (report.recovered_in_flight, report.resent_in_flight) == (2, 2)
+    assert report.sent == 3 and report.unknown == 0 and report.complete
+    received = Counter(sink.recipients())
+    # Never a loss; the one the server had already taken arrives twice: one duplicate per kill.
+    assert received == {subscribers[0].email: 1, subscribers[1].email: 2, subscribers[2].email: 1}
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert Edition.objects.get(pk=edition.pk).status == "sent"
+
+
+@pytest.mark.django_db
+def test_no_resend_unknown_keeps_in_flight_rows_unknown_until_a_default_run(
     mail_config, edition, sink, clock
 ):
-    make_subscribers(4)
-    send_edition(edition, use(mail_config, sink), clock=clock)
-    assert len(sink.messages()) == 4
-    # A run killed between claim and reply leaves a row `sending`:
-    Delivery.objects.filter(subscriber__email="reader00001@example.net").update(status="sending")
-    Edition.objects.filter(pk=edition.pk).update(status="approved")
-    report = send_edition(edition, mail_config, clock=clock)
-    assert report.recovered_in_flight == 1 and report.sent == 0
-    assert len(sink.messages()) == 4
-    assert Delivery.objects.get(subscriber__email="reader00001@example.net").status == "unknown"
-    report = send_edition(edition, mail_config, clock=clock, resend_unknown=True)
-    assert report.sent == 1 and len(sink.messages()) == 5
+    subscribers = make_subscribers(2)
+    prepare_deliveries(edition, "example.org")
+    config = use(mail_config, sink)
+    left_in_flight(edition, subscribers[0].email, delivered=False, config=config)
+    report = send_edition(edition, config, clock=clock, resend_unknown=False)
+    assert (report.recovered_in_flight, report.resent_in_flight, report.unknown) == (1, 0, 1)
+    assert sink.recipients() == [subscribers[1].email]
+    row = Delivery.objects.get(subscriber=subscribers[0])
+    assert row.status == "unknown" and "not resent" in row.reply
+    again = send_edition(edition, config, clock=clock, resend_unknown=False)
+    assert again.sent == 0 and again.unknown == 1  # the operator's choice holds on a rerun
+    later = send_edition(edition, config, clock=clock)
+    assert (later.resent_in_flight, later.sent, later.unknown) == (1, 1, 0)
+    assert Counter(sink.recipients()) == {subscribers[0].email: 1, subscribers[1].email: 1}
+
+
+@pytest.mark.django_db
+def test_lost_reply_mid_run_is_resent_once_then_left_unknown(mail_config, edition, sink, clock):
+    subscribers = make_subscribers(3)
+    config = use(mail_config, sink)
+    flaky, dead = subscribers[0].email, subscribers[1].email
+    mailer = LoseReplies(open_mailer(config), {flaky: 1, dead: 5})  # `dead`: every time
+    report = send_edition(edition, config, clock=clock, mailer=mailer)
+    received = Counter(sink.recipients())
+    assert received[flaky] == 2  # resent after the lost reply: one duplicate, no loss
+    assert received[dead] == 2  # resent once this run, then left unknown: no loop of copies
+    assert received[subscribers[2].email] == 1
+    assert Delivery.objects.get(subscriber__email=flaky).status == "sent"
+    assert Delivery.objects.get(subscriber__email=dead).status == "unknown"
+    assert report.unknown == 1 and report.resent_in_flight == 2
+    assert clock.slept == [30.0]  # the resend waited like a temporary refusal
+
+
+@pytest.mark.django_db
+def test_lost_reply_with_no_resend_is_unknown_at_once(mail_config, edition, sink, clock):
+    (subscriber,) = make_subscribers(1)
+    mailer = LoseReplies(open_mailer(use(mail_config, sink)), {subscriber.email: 1})
+    report = send_edition(edition, mail_config, clock=clock, mailer=mailer, resend_unknown=False)
+    assert report.unknown == 1 and report.sent == 0 and len(sink.recipients()) == 1
+    assert Delivery.objects.get(subscriber=subscriber).status == "unknown"
 
 
 @pytest.mark.django_db

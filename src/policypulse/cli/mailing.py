@@ -152,9 +152,11 @@ def edition_approve(state, month: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Count what would be sent; send nothing.")
 @click.option("--rate", type=float, help="Messages per second (0: no limit).")
 @click.option(
-    "--resend-unknown",
-    is_flag=True,
-    help="Also resend messages interrupted in flight by a killed run (may duplicate them).",
+    "--resend-unknown/--no-resend-unknown",
+    default=True,
+    show_default=True,
+    help="Resend messages a killed run left in flight (at most one duplicate each); "
+    "--no-resend-unknown leaves them `unknown` instead.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_state
@@ -189,10 +191,16 @@ def send(state, month, dry_run: bool, rate, resend_unknown: bool, as_json: bool)
             "{}: sent {}, skipped {}, failed {} ({} bounced), retries {}.", report.edition,
             report.sent, report.skipped, report.failed, report.bounced, report.retries,
         )  # fmt: skip
-        if report.recovered_in_flight:
+        if report.resent_in_flight:
             output.say(
-                "[yellow]{} message(s) were in flight when the last run stopped: marked "
-                "unknown, not resent (see docs/sending.md).[/]", report.recovered_in_flight,
+                "[yellow]{} message(s) interrupted in flight were resent: a reader may have "
+                "got one twice (see docs/sending.md).[/]", report.resent_in_flight,
+            )  # fmt: skip
+        if report.unknown:
+            output.say(
+                "[yellow]{} message(s) interrupted in flight were not resent (status unknown): "
+                "`pulse deliveries --status unknown` lists them; `pulse send` without "
+                "--no-resend-unknown resends them.[/]", report.unknown,
             )  # fmt: skip
     if not dry_run and report.pending:
         raise MailError(

@@ -4,18 +4,24 @@ Each delivery moves through these states (docs/sending.md tells the story for ed
 
     pending ──claim──> sending ──250──────────────────────> sent
        ^                  ├──4xx / no connection─┐  (retried after a back-off, never failed)
-       └──────────────────┼──────────────────────┘
-                          ├──5xx──────────────────────────> failed (+ subscriber bounced)
-                          └──connection lost after DATA───> unknown
+       ├──────────────────┼──────────────────────┘
+       │                  ├──5xx──────────────────────────> failed (+ subscriber bounced)
+       │                  └──connection lost after DATA───> pending once more this run, then unknown
+       │  sending, found when a run starts (the last run was killed mid-message)
+       └─ and unknown ── resent by default; with resend=False: ──> unknown (left, reported)
     pending ──not active / suppressed / nothing in their sectors──> skipped
-    sending, found when a run starts (the last run was killed mid-message) ──> unknown
 
-`unknown` is the in-flight rule: such a message may or may not have reached the server, and a
-duplicate is worse than a miss, so it is never resent automatically; the editor sees the rows
-and may resend them with `pulse send --resend-unknown`. The claim is a conditional UPDATE
-(pending -> sending), so two senders can never both send one row, and the subscriber's status
-and the suppression list are read again just before each message, so an unsubscribe that
-arrives mid-send is honoured.
+The in-flight rule: a message between "claimed" and "the server's reply recorded" may or may
+not have reached the server. SMTP prefers a duplicate to a loss (RFC 5321, section 6.1), and so
+do we: by default such rows are resent, so a crash costs at most one duplicate and never a
+missed reader. `pulse send --no-resend-unknown` keeps them `unknown` for an operator who prefers
+a possible miss. The claim is a conditional UPDATE (pending -> sending), so two senders can
+never both send one row, and the subscriber's status and the suppression list are read again
+just before each message, so an unsubscribe that arrives mid-send is honoured.
+
+The public steps (`recover_in_flight`, `prepare_deliveries`, `send_edition`'s loop over
+`_Sender.deliver`) each take the clock and write only through conditional updates, so a
+batch of rows can be sent by any process holding the send lock.
 """
 
 from __future__ import annotations
@@ -23,7 +29,6 @@ from __future__ import annotations
 import datetime
 import fcntl
 import logging
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -46,43 +51,20 @@ from policypulse.mailing.bounces import mark_bounced
 from policypulse.mailing.mailers import open_mailer
 from policypulse.mailing.message import ListInfo, build_message, make_message_id
 from policypulse.mailing.models import Delivery, Subscriber, Suppression, email_hash
+from policypulse.pacing import Clock, Pacer, backoff
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
-BACKOFF_SECONDS = (30, 60, 120, 300, 600, 900)
+RETRY_BASE_SECONDS = 30
+RETRY_CAP_SECONDS = 900
 
 
-class Clock:
-    """Wall time and sleeping, injectable so tests never sleep for real."""
-
-    def now(self) -> datetime.datetime:
-        return timezone.now()
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-
-class RateLimiter:
-    """At most `rate` messages per second (0: no limit), spaced evenly."""
-
-    def __init__(self, rate: float, clock: Clock):
-        self.interval = datetime.timedelta(seconds=1 / rate) if rate > 0 else None
-        self.clock = clock
-        self.next_at: datetime.datetime | None = None
-
-    def wait(self) -> None:
-        if self.interval is None:
-            return
-        now = self.clock.now()
-        if self.next_at is not None and now < self.next_at:
-            self.clock.sleep((self.next_at - now).total_seconds())
-            now = self.next_at
-        self.next_at = now + self.interval
-
-
-def backoff(attempts: int) -> datetime.timedelta:
-    return datetime.timedelta(seconds=BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1])
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """After a temporary refusal: 30 s, 1, 2, 4, 8 min, then every 15 min (`attempts` >= 1)."""
+    return datetime.timedelta(
+        seconds=backoff(attempts - 1, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
+    )
 
 
 @dataclass
@@ -97,6 +79,7 @@ class SendReport:
     retries: int = 0
     bounced: int = 0
     recovered_in_flight: int = 0
+    resent_in_flight: int = 0
     would_send: int = 0
     complete: bool = False
 
@@ -142,13 +125,30 @@ def prepare_deliveries(edition: Edition, domain: str, now=None) -> int:
     return len(missing)
 
 
-def recover_in_flight(edition: Edition, now=None) -> int:
-    """Rows left `sending` by a killed run become `unknown` (the in-flight rule)."""
-    return Delivery.objects.filter(edition=edition, status=Delivery.Status.SENDING).update(
-        status=Delivery.Status.UNKNOWN,
-        reply="interrupted while sending: may or may not have been delivered; not resent",
-        updated_at=now or timezone.now(),
-    )
+IN_FLIGHT_RESENT = "interrupted in flight: may or may not have been delivered; resent"
+IN_FLIGHT_KEPT = "interrupted in flight: may or may not have been delivered; not resent"
+
+
+def recover_in_flight(edition: Edition, *, resend: bool = True, now=None) -> tuple[int, int]:
+    """Apply the in-flight rule when a run starts; returns (found `sending`, put back to send).
+
+    Rows left `sending` by a killed run, and rows left `unknown` by an earlier run, go back
+    to `pending` (resend: at most one duplicate per interruption, never a loss), or, with
+    resend=False, the `sending` ones become `unknown` and every `unknown` row stays as it is.
+    """
+    now = now or timezone.now()
+    rows = Delivery.objects.filter(edition=edition)
+    found = rows.filter(status=Delivery.Status.SENDING).count()
+    if not resend:
+        rows.filter(status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.UNKNOWN, reply=IN_FLIGHT_KEPT, updated_at=now
+        )
+        return found, 0
+    resent = rows.filter(status__in=[Delivery.Status.SENDING, Delivery.Status.UNKNOWN]).update(
+        status=Delivery.Status.PENDING, next_attempt_at=None, reply=IN_FLIGHT_RESENT,
+        updated_at=now,
+    )  # fmt: skip
+    return found, resent
 
 
 def delivery_counts(edition: Edition) -> dict[str, int]:
@@ -177,14 +177,16 @@ class _Sender:
     check, the claim, the SMTP exchange and the result. So the build of the next message
     overlaps the server's handling of this one, and the exactly-once logic stays serial."""
 
-    def __init__(self, edition, config, mailer, clock, rate, report):
+    def __init__(self, edition, config, mailer, clock, rate, report, resend=True):
         self.edition = edition
         self.info = ListInfo.from_config(config)
         self.prepared = compose.prepare(edition, config)
         self.mailer = mailer
         self.clock = clock
-        self.limiter = RateLimiter(rate, clock)
+        self.pacer = Pacer(rate, clock)
         self.report = report
+        self.resend = resend
+        self.uncertain: set[int] = set()  # rows already resent once this run after a lost reply
         # Our SMTP backend takes prebuilt bytes; other backends (anymail) get the object.
         self.prebuild = hasattr(mailer, "signer")
         self.builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulse-build")
@@ -269,7 +271,7 @@ class _Sender:
 
     def deliver(self, delivery: Delivery, message, reason: str | None) -> None:
         pk = delivery.pk
-        self.limiter.wait()
+        self.pacer.wait("send")
         if reason is None and not self.claim(delivery):
             reason = self.current_obstacle(delivery)
             if reason is None:  # no longer pending: another run has it
@@ -285,7 +287,7 @@ class _Sender:
         except TemporaryFailure as exc:
             attempts = delivery.attempts + 1
             self._finish(pk, Delivery.Status.PENDING, exc.reply,
-                         next_attempt_at=self.clock.now() + backoff(attempts))  # fmt: skip
+                         next_attempt_at=self.clock.now() + retry_delay(attempts))  # fmt: skip
             self.report.retries += 1
             log.info("temporary refusal, will retry", extra={"delivery": pk, "reply": exc.reply})
         except PermanentFailure as exc:
@@ -295,8 +297,14 @@ class _Sender:
             if exc.recipient_refused and mark_bounced(subscriber, exc.reply, self.clock.now()):
                 self.report.bounced += 1
         except UncertainDelivery as exc:
-            self._finish(pk, Delivery.Status.UNKNOWN, exc.reply)
-            self.report.unknown += 1
+            if self.resend and pk not in self.uncertain:
+                # In flight when the connection died: resend once this run, after a pause.
+                self.uncertain.add(pk)
+                self._finish(pk, Delivery.Status.PENDING, f"{exc.reply}; resending",
+                             next_attempt_at=self.clock.now() + retry_delay(1))  # fmt: skip
+                self.report.resent_in_flight += 1
+            else:
+                self._finish(pk, Delivery.Status.UNKNOWN, exc.reply)
         except Exception as exc:
             # Another backend (e.g. an ESP's API) failed: nothing known to be accepted. Put the
             # row back and stop: the error is shown and a rerun carries on.
@@ -319,12 +327,16 @@ def send_edition(
     *,
     rate: float | None = None,
     dry_run: bool = False,
-    resend_unknown: bool = False,
+    resend_unknown: bool = True,
     mailer=None,
     clock: Clock | None = None,
     progress: Callable[[SendReport], None] | None = None,
 ) -> SendReport:
-    """Send (or finish sending) an approved edition; safe to run again after any failure."""
+    """Send (or finish sending) an approved edition; safe to run again after any failure.
+
+    resend_unknown (the default) resends messages a killed run left in flight, and those an
+    earlier run left `unknown`: at most one duplicate per interruption, never a miss.
+    """
     edition.refresh_from_db()
     if edition.status == Edition.Status.DRAFT:
         raise EditionError(
@@ -343,14 +355,12 @@ def send_edition(
         mailer.open()
     except TemporaryFailure as exc:
         raise MailError(f"cannot start sending: {exc.reply}") from None
-    report.recovered_in_flight = recover_in_flight(edition, clock.now())
-    if resend_unknown:
-        Delivery.objects.filter(edition=edition, status=Delivery.Status.UNKNOWN).update(
-            status=Delivery.Status.PENDING, next_attempt_at=None
-        )
+    report.recovered_in_flight, report.resent_in_flight = recover_in_flight(
+        edition, resend=resend_unknown, now=clock.now()
+    )
     if edition.status == Edition.Status.APPROVED:
         prepare_deliveries(edition, info.domain, clock.now())
-    sender = _Sender(edition, config, mailer, clock, rate, report)
+    sender = _Sender(edition, config, mailer, clock, rate, report, resend=resend_unknown)
     pending = Delivery.objects.filter(edition=edition, status=Delivery.Status.PENDING)
     try:
         while True:
@@ -378,6 +388,9 @@ def send_edition(
         sender.close()
         mailer.close()
     report.pending = pending.count()
+    report.unknown = Delivery.objects.filter(
+        edition=edition, status=Delivery.Status.UNKNOWN
+    ).count()
     report.complete = report.pending == 0
     if report.complete and edition.status == Edition.Status.APPROVED:
         Edition.objects.filter(pk=edition.pk).update(
