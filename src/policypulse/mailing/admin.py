@@ -13,6 +13,7 @@ class SubscriberEventInline(admin.TabularInline):
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     inlines = [SubscriberEventInline]
+    exclude = ["confirm_nonce"]  # the secret half of an outstanding confirmation link
     readonly_fields = ["key", "consent_source", "consent_text", "consent_at", "confirmed_at"]
     list_display = ["email", "name", "organisation", "status", "consent_source", "consent_at"]
     list_filter = ["status", "consent_source"]

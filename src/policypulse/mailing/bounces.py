@@ -31,7 +31,7 @@ def mark_bounced(subscriber: Subscriber, reason: str, now=None) -> bool:
     if subscriber.status == Subscriber.Status.BOUNCED:
         return False
     Subscriber.objects.filter(pk=subscriber.pk).update(
-        status=Subscriber.Status.BOUNCED, updated_at=now
+        status=Subscriber.Status.BOUNCED, confirm_nonce="", updated_at=now
     )
     record(subscriber, "bounced", now, reason=reason[:500])
     return True

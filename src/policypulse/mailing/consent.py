@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import logging
 
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from email_validator import EmailNotValidError
 
 from policypulse.errors import MailError
-from policypulse.mailing import tokens
+from policypulse.mailing import ratelimit, tokens
 from policypulse.mailing.headers import header_text
 from policypulse.mailing.mailers import open_mailer
 from policypulse.mailing.message import ListInfo, mailbox, make_message_id
-from policypulse.mailing.models import Subscriber, Suppression, email_hash
+from policypulse.mailing.models import Subscriber, Suppression, email_hash, new_key
 from policypulse.mailing.subscribers import normalise_email, record, suppress
 
 log = logging.getLogger(__name__)
 
 NOTICES_PER_ADDRESS_PER_DAY = 3
+RECEIVING = (Subscriber.Status.ACTIVE, Subscriber.Status.PAUSED)
 
 
 class InvalidAddress(MailError, ValueError):
@@ -53,10 +53,17 @@ def request_subscription(config, *, address: str, name: str = "", organisation: 
                 created_at=now, updated_at=now,
             )  # fmt: skip
             record(subscriber, "subscribe-requested", now, sectors=sectors)
-    if not _may_notify(address):
+        if subscriber.status not in RECEIVING and not subscriber.confirm_nonce:
+            # A confirmation is now outstanding; repeated requests reuse it, so every link
+            # sent for this request works until one of them is used.
+            Subscriber.objects.filter(pk=subscriber.pk, confirm_nonce="").update(
+                confirm_nonce=new_key()
+            )
+            subscriber.refresh_from_db()
+    if not _may_notify(address, now):
         log.warning("subscribe notice limit reached", extra={"stage": "mailing"})
         return
-    if subscriber.status in (Subscriber.Status.ACTIVE, Subscriber.Status.PAUSED):
+    if subscriber.status in RECEIVING:
         link = info.preferences_url(tokens.make_token(subscriber.key, tokens.PREFERENCES))
         body = (
             f"Someone (probably you) asked to subscribe this address to {info.list_name}.\n\n"
@@ -65,9 +72,8 @@ def request_subscription(config, *, address: str, name: str = "", organisation: 
         )
         _notify(config, info, subscriber, f"You already receive {info.list_name}", body)
         return
-    link = (
-        f"{info.base_url}/subscribe/confirm/{tokens.make_confirm_token(subscriber.key, sectors)}/"
-    )
+    token = tokens.make_confirm_token(subscriber.key, sectors, subscriber.confirm_nonce)
+    link = f"{info.base_url}/subscribe/confirm/{token}/"
     body = (
         f"Please confirm that you want to receive {info.list_name}:\n{link}\n\n"
         f'You agreed to: "{config.site.consent_wording}"\n\n'
@@ -77,14 +83,11 @@ def request_subscription(config, *, address: str, name: str = "", organisation: 
     _notify(config, info, subscriber, f"Confirm your subscription to {info.list_name}", body)
 
 
-def _may_notify(address: str) -> bool:
-    """At most a few notices a day to one address, so the form cannot be used to mail-bomb."""
-    key = f"pulse:notice:{email_hash(address)}"
-    cache.add(key, 0, 24 * 3600)
-    try:
-        return cache.incr(key) <= NOTICES_PER_ADDRESS_PER_DAY
-    except ValueError:
-        return True
+def _may_notify(address: str, now=None) -> bool:
+    """At most a few notices a day (a UTC day) to one address, so the form cannot be used to
+    mail-bomb; counted in the database, so a restart does not reset it."""
+    return ratelimit.allow("notice", email_hash(address), NOTICES_PER_ADDRESS_PER_DAY,
+                           ratelimit.DAY, now)  # fmt: skip
 
 
 def _notify(config, info: ListInfo, subscriber: Subscriber, subject: str, body: str) -> None:
@@ -101,27 +104,40 @@ def _notify(config, info: ListInfo, subscriber: Subscriber, subject: str, body: 
         log.exception("could not send a subscription notice", extra={"stage": "mailing"})
 
 
+def _awaiting(data: dict):
+    """The subscribers a confirmation token may still activate: its key, its nonce still
+    outstanding, not receiving already."""
+    return Subscriber.objects.filter(key=data["k"], confirm_nonce=data["n"]).exclude(
+        status__in=RECEIVING
+    )
+
+
+def pending_confirmation(token: str) -> Subscriber | None:
+    """The subscriber a confirmation link would activate now, or None (forged, expired, used)."""
+    data = tokens.read_confirm_token(token)
+    return _awaiting(data).first() if data else None
+
+
 def confirm_subscription(token: str, now=None) -> Subscriber | None:
-    """Activate the subscriber a valid, unexpired confirmation token names."""
+    """Activate the subscriber a valid, unexpired, unused confirmation token names.
+
+    Using the token clears the nonce in the same conditional UPDATE, so a link confirms once:
+    replayed after an unsubscribe, it cannot make the address active or lift its suppression.
+    """
     data = tokens.read_confirm_token(token)
     if data is None:
         return None
     now = now or timezone.now()
     with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(key=data["k"]).first()
-        if subscriber is None:
+        if not _awaiting(data).update(
+            confirm_nonce="", status=Subscriber.Status.ACTIVE, sectors=list(data["s"]),
+            consent_source="form", consent_at=now, confirmed_at=now, updated_at=now,
+        ):  # fmt: skip
             return None
-        if subscriber.status != Subscriber.Status.ACTIVE:
-            subscriber.status = Subscriber.Status.ACTIVE
-            subscriber.sectors = list(data.get("s") or [])
-            subscriber.consent_source = "form"
-            subscriber.consent_at = now
-            subscriber.confirmed_at = now
-            subscriber.updated_at = now
-            subscriber.save()
-            Suppression.objects.filter(email_hash=email_hash(subscriber.email)).delete()
-            record(subscriber, "confirmed", now, sectors=subscriber.sectors,
-                   wording=subscriber.consent_text)  # fmt: skip
+        subscriber = Subscriber.objects.get(key=data["k"])
+        Suppression.objects.filter(email_hash=email_hash(subscriber.email)).delete()
+        record(subscriber, "confirmed", now, sectors=subscriber.sectors,
+               wording=subscriber.consent_text)  # fmt: skip
     return subscriber
 
 
@@ -136,9 +152,11 @@ def unsubscribe(subscriber: Subscriber, how: str, now=None) -> None:
     with transaction.atomic():
         if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
             Subscriber.objects.filter(pk=subscriber.pk).update(
-                status=Subscriber.Status.UNSUBSCRIBED, updated_at=now
+                status=Subscriber.Status.UNSUBSCRIBED, confirm_nonce="", updated_at=now
             )
             record(subscriber, "unsubscribed", now, how=how)
+        else:  # an outstanding confirmation link dies with the unsubscribe
+            Subscriber.objects.filter(pk=subscriber.pk).update(confirm_nonce="")
         suppress(subscriber.email, "unsubscribed")
         subscriber.refresh_from_db()
 
@@ -147,7 +165,7 @@ def update_preferences(subscriber: Subscriber, sectors: list[str], paused: bool,
                        now=None) -> None:  # fmt: skip
     now = now or timezone.now()
     sectors = [key for key in sectors if key in config.sector_keys()]
-    if subscriber.status not in (Subscriber.Status.ACTIVE, Subscriber.Status.PAUSED):
+    if subscriber.status not in RECEIVING:  # preferences never bring back a lapsed address
         return
     subscriber.sectors = sectors
     subscriber.status = Subscriber.Status.PAUSED if paused else Subscriber.Status.ACTIVE

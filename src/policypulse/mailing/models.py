@@ -29,6 +29,13 @@ class Subscriber(models.Model):
     key = models.CharField(
         max_length=32, unique=True, default=new_key, help_text="Random id carried by signed links"
     )
+    confirm_nonce = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        help_text="Set while a confirmation link is outstanding; cleared when one is used, so "
+        "each link confirms once and only a pending request",
+    )
     name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     sectors = models.JSONField(default=list, blank=True, help_text="Sector keys; empty means all")
@@ -106,3 +113,22 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["edition", "subscriber"], name="one_delivery_each")
         ]
         indexes = [models.Index(fields=["edition", "status"])]
+
+
+class RateCounter(models.Model):
+    """Uses of one limited action by one client in one fixed window. Kept in the database,
+    not in process memory, so a restart or a second server process does not reset a limit.
+    `key` is a hash (of an address or a client IP), never the value itself."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="one_counter_per_window"
+            )
+        ]
+        indexes = [models.Index(fields=["scope", "window_start"])]

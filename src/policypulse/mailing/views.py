@@ -60,7 +60,7 @@ def subscribe(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request, token: str):
-    if tokens.read_confirm_token(token) is None:
+    if consent.pending_confirmation(token) is None:  # forged, expired or already used
         return _invalid(request)
     if request.method == "GET":
         return render(request, "mailing/confirm.html", {"config": _config()})
