@@ -23,17 +23,34 @@ def subscribers() -> None:
     """
 
 
+def _delimiter(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = "\t" if value.lower() in ("tab", "\\t") else value
+    if len(value) != 1:
+        raise click.BadParameter("one character, or `tab`")
+    return value
+
+
 @subscribers.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--delimiter",
+    callback=_delimiter,
+    help="The column separator (`,` `;` `|` or `tab`); default: found from the header row.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_state
-def subscribers_import(state, csv_file: Path, as_json: bool) -> None:
+def subscribers_import(state, csv_file: Path, delimiter: str | None, as_json: bool) -> None:
     """Import FILE.csv (email, name, organisation, sectors as `key;key`) as active subscribers.
+
+    Rejected rows are listed with their line and reason; if no row could be used, the
+    command fails (exit code 1) and imports nothing.
 
     \b
     Examples:
       pulse subscribers import clients.csv
-      pulse subscribers import clients.csv --json
+      pulse subscribers import clients.csv --delimiter ";" --json
     """
     from policypulse.errors import MailError
     from policypulse.mailing.subscribers import import_subscribers
@@ -43,7 +60,8 @@ def subscribers_import(state, csv_file: Path, as_json: bool) -> None:
         text = csv_file.read_text("utf-8-sig")
     except UnicodeDecodeError:
         raise MailError(f"{csv_file} is not UTF-8 text") from None
-    report = import_subscribers(text, state.config, source_name=csv_file.name)
+    report = import_subscribers(text, state.config, source_name=csv_file.name,
+                                delimiter=delimiter)  # fmt: skip
     if as_json:
         data = {
             "created": report.created,
@@ -51,14 +69,17 @@ def subscribers_import(state, csv_file: Path, as_json: bool) -> None:
             "rejected": [vars(r) for r in report.rejected],
         }
         click.echo(json.dumps(data, indent=2))
-        return
-    output.say(
-        "Imported {} subscriber(s); {} already subscribed; {} row(s) rejected.",
-        report.created, report.existing, len(report.rejected),
-    )  # fmt: skip
-    if report.rejected:
-        rows = ([row.line, row.email, row.reason] for row in report.rejected)
-        output.show(output.table(("line", "email", "reason"), rows))
+    else:
+        output.say(
+            "Imported {} subscriber(s); {} already subscribed; {} row(s) rejected.",
+            report.created, report.existing, len(report.rejected),
+        )  # fmt: skip
+        if report.rejected:
+            rows = ([row.line, row.email, row.reason] for row in report.rejected)
+            output.show(output.table(("line", "email", "reason"), rows))
+    failure = report.failure()
+    if failure:
+        raise MailError(failure)
 
 
 @subscribers.command("list")

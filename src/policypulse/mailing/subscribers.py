@@ -1,7 +1,8 @@
 """Subscribers: CSV import, listing, GDPR export and erasure, suppressions.
 
 The hard part is pure: `parse_subscriber_csv(text, sector_keys)` returns the rows it accepts
-and, for every other row, the line and the reason. The services then load and save.
+and, for every other row, the line and the reason; it never raises for a bad row, only for a
+file with no `email` column. The services then load and save, all rows or none.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -47,6 +49,18 @@ class ImportReport:
     existing: int = 0
     rejected: list[Rejected] = field(default_factory=list)
 
+    def failure(self) -> str | None:
+        """Why the import as a whole failed (nothing in the file was usable), or None. One line,
+        with none of the file's text in it: the rejected rows are listed separately."""
+        if self.created or self.existing:
+            return None
+        if not self.rejected:
+            return "the CSV has a header row but no subscriber rows"
+        return f"no subscriber imported: all {len(self.rejected)} row(s) were rejected"
+
+
+DELIMITERS = (",", ";", "\t", "|")
+
 
 def normalise_email(raw: str) -> str:
     """The address as stored (lower-cased), or EmailNotValidError. No DNS look-ups."""
@@ -66,20 +80,65 @@ def parse_sectors(raw: str, sector_keys: list[str]) -> list[str]:
     return sorted(set(keys), key=keys.index)
 
 
+def _header(text: str, delimiter: str) -> list[str]:
+    try:
+        first = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    except csv.Error:
+        return []
+    return [name.strip().lower() for name in first]
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter that gives the header row an `email` column: a comma, or the semicolon,
+    tab or bar that spreadsheets save in many locales. Decided by the header, which must name
+    `email`, rather than by guessing from the rows (whose sectors hold semicolons too)."""
+    for delimiter in DELIMITERS:
+        if "email" in _header(text, delimiter):
+            return delimiter
+    return ","
+
+
+def _records(reader: csv.DictReader) -> Iterator[tuple[int, dict | None, str]]:
+    """(line, record, "") per row, or (line, None, why) for a row the csv module refuses
+    (a field over its size limit, say), so one hostile row cannot end the import."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, None, f"unreadable row: {exc}"
+            continue
+        yield reader.line_num, record, ""
+
+
 def parse_subscriber_csv(
-    text: str, sector_keys: list[str]
+    text: str, sector_keys: list[str], delimiter: str | None = None
 ) -> tuple[list[ImportRow], list[Rejected]]:
-    """Rows to import and rows refused; duplicates within the file are refused after the first."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    columns = {name.strip().lower() for name in reader.fieldnames or [] if name}
-    if "email" not in columns:
-        raise MailError("the CSV needs a header row with an `email` column")
+    """Rows to import and rows refused; duplicates within the file are refused after the first.
+
+    `delimiter` None: detected from the header row (`detect_delimiter`)."""
+    text = text.lstrip("\ufeff")
+    delimiter = delimiter or detect_delimiter(text)
+    if "email" not in _header(text, delimiter):
+        shown = "tab" if delimiter == "\t" else repr(delimiter)
+        raise MailError(
+            f"the CSV needs a header row with an `email` column (read with the delimiter "
+            f"{shown}; give --delimiter if the file uses another)"
+        )
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     rows: list[ImportRow] = []
     rejected: list[Rejected] = []
     seen: dict[str, int] = {}
-    for record in reader:
-        line = reader.line_num
-        values = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items() if k}
+    for line, record, unreadable in _records(reader):
+        if record is None:
+            rejected.append(Rejected(line, "", unreadable))
+            continue
+        values = {
+            k.strip().lower(): v.strip()
+            for k, v in record.items()
+            if isinstance(k, str) and isinstance(v, str)
+        }
         raw = values.get("email", "")
         try:
             address = normalise_email(raw)
@@ -116,10 +175,12 @@ def record(subscriber: Subscriber, kind: str, now: datetime.datetime | None = No
     )
 
 
-def import_subscribers(text: str, config, *, source_name: str = "CSV", now=None) -> ImportReport:
-    """Imported rows become active, their consent source `import`; suppressed ones never return."""
+def import_subscribers(text: str, config, *, source_name: str = "CSV", delimiter=None,
+                       now=None) -> ImportReport:  # fmt: skip
+    """Imported rows become active, their consent source `import`; suppressed ones never return.
+    One transaction: an import that fails part-way writes nothing."""
     now = now or timezone.now()
-    rows, rejected = parse_subscriber_csv(text, config.sector_keys())
+    rows, rejected = parse_subscriber_csv(text, config.sector_keys(), delimiter)
     report = ImportReport(rejected=rejected)
     wording = f"Imported from {source_name} on {now.date().isoformat()}"
     with transaction.atomic():
