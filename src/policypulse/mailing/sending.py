@@ -19,9 +19,10 @@ a possible miss. The claim is a conditional UPDATE (pending -> sending), so two 
 never both send one row, and the subscriber's status and the suppression list are read again
 just before each message, so an unsubscribe that arrives mid-send is honoured.
 
-The public steps (`recover_in_flight`, `prepare_deliveries`, `send_edition`'s loop over
-`_Sender.deliver`) each take the clock and write only through conditional updates, so a
-batch of rows can be sent by any process holding the send lock.
+The steps (`recover_in_flight`, `prepare_deliveries`, then claim / send / record per row in
+`_Sender.deliver`) take the time from the injected clock and change rows only by conditional
+updates, so a send can be split into batches. `recover_in_flight` assumes no other sender is
+live (the send lock): a row `sending` then can only be a dead run's.
 """
 
 from __future__ import annotations
