@@ -478,7 +478,9 @@ def _sections():
 
 
 def _toml_section(name: str, model: type[BaseModel]) -> str:
-    lines = [f"[{name}]"] + ["# " + line for line in textwrap.wrap(" ".join((model.__doc__ or "").split()), 95)]
+    lines = [f"[{name}]"] + [
+        "# " + line for line in textwrap.wrap(" ".join((model.__doc__ or "").split()), 95)
+    ]
     for key, field in model.model_fields.items():
         lines += ["# " + line for line in textwrap.wrap(field.description or "", 95)]
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}

@@ -3,14 +3,11 @@ restarted server, or several server processes, see. The limit holds exactly."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
 
-from tests.mailing.conftest import ROOT
-
-PULSE = str(ROOT / ".venv" / "bin" / "pulse")
+from tests.clitools import clean_env, pulse
 
 ASK = """
 import datetime, sys
@@ -24,11 +21,9 @@ print(sum(ratelimit.allow("notice", "same", 3, ratelimit.DAY, now) for _ in rang
 
 
 def test_processes_at_once_and_one_after_another_share_one_limit(tmp_path):
-    env = {**os.environ}
-    env.pop("PULSE_WORKSPACE", None)
-    env.pop("DATABASE_URL", None)
+    env = clean_env()
     workspace = tmp_path / "ws"
-    subprocess.run([PULSE, "init", str(workspace)], check=True, env=env, capture_output=True)
+    pulse("init", workspace, check=True)
     ask = [sys.executable, "-c", ASK, str(workspace)]
     together = [subprocess.Popen(ask, env=env, stdout=subprocess.PIPE, text=True)
                 for _ in range(4)]  # fmt: skip
