@@ -14,8 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.cssselect import CSSSelector, SelectorError
 
+from policypulse.decoding import decode_html, parse_html
 from policypulse.errors import SourceError
-from policypulse.harvest.extract import decode_html, parse_html
 from policypulse.sources.adapters import DiscoveredEntry
 from policypulse.sources.adapters.feed import remember_validators
 
