@@ -92,3 +92,22 @@ def config():
     loaded.harvest.requests_per_second_per_host = 1000.0
     loaded.harvest.timeout_seconds = 5.0
     return loaded
+
+
+# -- Hypothesis profiles: short in CI (the default), long with --hypothesis-profile=fuzz ------
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("ci")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "policypulse.triage",
     "policypulse.summaries",
     "policypulse.editions",
+    "policypulse.audit",
     "policypulse.mailing",
     "policypulse.web",
     "policypulse.service",

@@ -98,7 +98,7 @@ def test_nothing_in_their_sectors_is_skipped_not_sent(mail_config, sink, clock):
     EditionItem.objects.filter(edition=edition, sector="justice").delete()
     from policypulse.editions.services import approve_edition
 
-    edition = approve_edition(edition)
+    edition = approve_edition(edition, actor="cli:test")
     make_subscribers(2, sectors_cycle=(["justice"], []))
     report = send_edition(edition, use(mail_config, sink), clock=clock)
     assert (report.sent, report.skipped) == (1, 1)

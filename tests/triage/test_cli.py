@@ -49,7 +49,7 @@ def test_triage_train_and_explain_in_a_workspace(tmp_path):
         " title='Probation caseloads and staff shortages', text='Probation officers.');"
         "b = P.objects.create(url='https://e.org/2', canonical_url='https://e.org/2',"
         " title='Bus fares in rural counties', text='Bus operators.');"
-        "r(b, decision='rejected'); print(a.pk)"
+        "r(b, actor='cli:test', decision='rejected'); print(a.pk)"
     )
     created = run_python(["-c", setup, str(workspace)])
     pk = created.stdout.strip()

@@ -50,7 +50,9 @@ def test_editor_decisions_are_never_overwritten(publications):
     config = default_config()
     services.triage(config)
     port = publications[3]
-    services.record_editor_decision(port, decision="accepted", sector="justice", type="briefing")
+    services.record_editor_decision(
+        port, actor="cli:test", decision="accepted", sector="justice", type="briefing"
+    )
     services.triage(config)
     services.train_model(config)
     services.triage(config)
@@ -67,7 +69,9 @@ def test_a_model_run_does_not_clobber_a_decision_made_while_it_ran(publications)
 
     batch = list(Publication.objects.all())
     labels = classify([services.item_for(p) for p in batch], model, get_embedder("wordllama"))
-    services.record_editor_decision(publications[0], decision="rejected")  # arrives mid-run
+    services.record_editor_decision(
+        publications[0], actor="cli:test", decision="rejected"
+    )  # arrives mid-run
     services._save(batch, labels, model.version)
     label = TriageLabel.objects.get(publication=publications[0])
     assert (label.decided_by, label.relevant) == ("editor", False)
@@ -76,7 +80,7 @@ def test_a_model_run_does_not_clobber_a_decision_made_while_it_ran(publications)
 def test_editor_decisions_train_the_model_and_stale_models_retrain(publications):
     config = default_config()
     assert services.current_model(config).counts.get("editor", 0) == 0
-    services.record_editor_decision(publications[1], decision="rejected")
+    services.record_editor_decision(publications[1], actor="cli:test", decision="rejected")
     model = services.current_model(config)  # stale: retrained with the decision
     assert model.counts["editor"] == 1
     assert TrainedModel.objects.count() == 1
@@ -100,7 +104,7 @@ def test_without_automatic_retraining_only_train_picks_up_decisions(publications
     config = default_config().model_copy(deep=True)
     config.triage.retrain_on_decisions = False
     services.train_model(config)
-    services.record_editor_decision(publications[3], decision="rejected")
+    services.record_editor_decision(publications[3], actor="cli:test", decision="rejected")
     assert services.current_model(config).counts.get("editor", 0) == 0
     services.train_model(config)
     assert services.current_model(config).counts["editor"] == 1

@@ -5,8 +5,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from policypulse.web import review
-from policypulse.web.models import AuditEntry
+from policypulse.audit.models import AuditEntry
+from policypulse.summaries.services import edit_summary
+from policypulse.triage.services import decide
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -29,10 +30,8 @@ def test_item_history_shows_each_change_newest_first(editor_client, editor, mont
 @pytest.mark.django_db
 def test_audit_page_lists_every_change_escaped(editor_client, editor, month_items):
     item = month_items[0]
-    review.edit_summary(
-        item, editor, "Now <script>alert(1)</script> with 38% rated.", settings.PULSE
-    )
-    review.decide(month_items[1], editor, "rejected")
+    edit_summary(item, editor, "Now <script>alert(1)</script> with 38% rated.", settings.PULSE)
+    decide(month_items[1], editor, "rejected")
     page = editor_client.get(reverse("editor:audit")).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -43,8 +42,8 @@ def test_audit_page_lists_every_change_escaped(editor_client, editor, month_item
 
 
 @pytest.mark.django_db
-def test_model_runs_do_not_write_the_audit_log(month_items):
-    from policypulse.triage.services import record_editor_decision
+def test_model_runs_do_not_write_the_audit_log(month_items, config):
+    from policypulse.triage.services import triage
 
-    record_editor_decision(month_items[0], decision="accepted")  # e.g. the CLI, no web app
+    triage(config)  # the model labels: no editorial change, nothing to audit
     assert not AuditEntry.objects.exists()

@@ -81,10 +81,10 @@ def row_status(page, index: int):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_editor_reviews_and_approves_the_month(live_server, browser_page, tmp_path_factory):
+    from policypulse.audit.models import AuditEntry
     from policypulse.editions.models import Edition
     from policypulse.summaries.models import Summary
     from policypulse.triage.models import TriageLabel
-    from policypulse.web.models import AuditEntry
 
     factories.make_candidates(8)
     factories.make_sources()

@@ -4,8 +4,8 @@ the freeze, each change audited on the edition."""
 import pytest
 from django.urls import reverse
 
+from policypulse.audit.models import AuditEntry
 from policypulse.editions.models import Edition
-from policypulse.web.models import AuditEntry
 
 HX = {"HTTP_HX_REQUEST": "true"}
 MONTH = "2026-11"
@@ -170,7 +170,7 @@ def test_a_sent_edition_cannot_become_a_draft(editor_client, edition):
 
     Edition.objects.filter(pk=edition.pk).update(status="sent")
     with pytest.raises(EditionError, match="only an approved edition"):
-        reopen_edition(edition)
+        reopen_edition(edition, actor="cli:test")
     response = editor_client.post(url("editor:edition-reopen"), follow=True)
     assert "only an approved edition" in response.content.decode()
     edition.refresh_from_db()

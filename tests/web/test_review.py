@@ -5,9 +5,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from policypulse.audit.models import AuditEntry
 from policypulse.triage.models import TriageLabel
+from policypulse.triage.services import decide
 from policypulse.web import review
-from policypulse.web.models import AuditEntry
 from tests.web import factories
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -159,7 +160,7 @@ def test_queue_page_shows_the_selected_item_without_javascript(editor_client, mo
 
 @pytest.mark.django_db
 def test_queue_filters_by_status(editor_client, month_items):
-    review.decide(month_items[0], None, "accepted")
+    decide(month_items[0], "cli:test", "accepted")
     page = editor_client.get(reverse("editor:queue"), {"month": "2026-11", "status": "accepted"})
     assert page.context["total"] == 1
 

@@ -47,11 +47,12 @@ def edition_build(state, month: str | None) -> None:
       pulse editions build
       pulse editions build --month 2026-11
     """
+    from policypulse.audit.services import cli_actor
     from policypulse.editions.services import build_edition, latest_month
     from policypulse.months import parse_month
 
     key = parse_month(month) if month else latest_month()
-    built = build_edition(state.config, key)
+    built = build_edition(state.config, key, actor=cli_actor())
     output.say("Built [bold]{}[/] ({}): {} items", built.title, built.status, built.items.count())
 
 

@@ -161,10 +161,11 @@ def edition_approve(state, month: str | None) -> None:
     Examples:
       pulse editions approve --month 2026-11
     """
+    from policypulse.audit.services import cli_actor
     from policypulse.editions.services import approve_edition, get_edition
 
     state.workspace()
-    approved = approve_edition(get_edition(month))
+    approved = approve_edition(get_edition(month), actor=cli_actor())
     output.say("Approved [bold]{}[/]: send it with `pulse send`", approved.title)
 
 

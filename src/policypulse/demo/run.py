@@ -67,6 +67,7 @@ def run_demo(out: Path, on_stage=None) -> DemoResult:
 
         with stage("harvest"):
             result.harvest_reports = harvest(config)
+    from policypulse.audit.services import cli_actor
     from policypulse.editions.services import build_edition, latest_month
     from policypulse.render.documents import render_html, render_pdf, render_text
     from policypulse.render.view import edition_view
@@ -78,7 +79,7 @@ def run_demo(out: Path, on_stage=None) -> DemoResult:
     with stage("summarise"):
         summarize(config)
     with stage("compose"):
-        edition = build_edition(config, latest_month())
+        edition = build_edition(config, latest_month(), actor=cli_actor())
     with stage("render"):
         view = edition_view(edition, config)
         files = {

@@ -1,4 +1,6 @@
-"""Build an edition from the month's accepted (or model-relevant) summarised publications."""
+"""Build an edition from the month's accepted (or model-relevant) summarised publications,
+and every editorial change to it. Each change names its `actor` (a Django user, `cli:<OS
+user>` or `task:<name>`) and writes the audit log here, so no caller can forget it."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from policypulse.audit.services import actor_user, record
 from policypulse.catalogue.models import Publication
 from policypulse.editions.compose import Entry, Section, compose, main_themes
 from policypulse.editions.models import Edition, EditionItem
@@ -59,7 +62,7 @@ def candidates(month: datetime.date):
     )
 
 
-def build_edition(config: Config, month: datetime.date) -> Edition:
+def build_edition(config: Config, month: datetime.date, *, actor) -> Edition:
     """Create or refresh the month's draft from its candidates; frozen editions refuse."""
     month = month.replace(day=1)
     with transaction.atomic():
@@ -67,6 +70,7 @@ def build_edition(config: Config, month: datetime.date) -> Edition:
             month=month,
             defaults={"title": f"{config.organisation.digest_title}: {month.strftime('%B %Y')}"},
         )
+        before = sorted(edition.items.values_list("publication_id", flat=True))
         if edition.frozen:
             raise EditionError(
                 f"the {edition.month_label} edition is {edition.status}; it is frozen"
@@ -92,6 +96,9 @@ def build_edition(config: Config, month: datetime.date) -> Edition:
             edition.foreword = draft_foreword(config, edition)
         edition.updated_at = timezone.now()
         edition.save()
+        after = sorted(edition.items.values_list("publication_id", flat=True))
+        record(actor, "edition-built", edition,
+               before={"publications": before}, after={"publications": after})  # fmt: skip
     return edition
 
 
@@ -145,7 +152,7 @@ def draft_foreword(config: Config, edition: Edition) -> str:
     return "\n".join(lines)
 
 
-def approve_edition(edition: Edition, user=None) -> Edition:
+def approve_edition(edition: Edition, *, actor) -> Edition:
     """Freeze a draft: its items' words are fixed from now on; changes need a new draft."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
@@ -155,12 +162,13 @@ def approve_edition(edition: Edition, user=None) -> Edition:
             raise EditionError(f"the {edition.month_label} edition has no items to approve")
         edition.status = Edition.Status.APPROVED
         edition.approved_at = timezone.now()
-        edition.approved_by = user
+        edition.approved_by = actor_user(actor)
         edition.save()
+        record(actor, "approved", edition, before="draft", after="approved")
     return edition
 
 
-# -- the edition editor's changes (the web app audits them) ---------------------------------
+# -- the edition editor's changes (each one audited here) -----------------------------------
 
 
 def _editable(edition: Edition) -> Edition:
@@ -172,14 +180,17 @@ def _editable(edition: Edition) -> Edition:
     return edition
 
 
-def set_foreword(edition: Edition, text: str) -> tuple[str, str]:
+def set_foreword(edition: Edition, text: str, *, actor) -> tuple[str, str]:
     """The editor's foreword (Markdown); from now on a rebuild keeps it. Returns (before, after)."""
-    edition = _editable(edition)
-    before = edition.foreword
-    edition.foreword = text.replace("\r\n", "\n").strip()
-    edition.foreword_is_draft = False
-    edition.updated_at = timezone.now()
-    edition.save(update_fields=["foreword", "foreword_is_draft", "updated_at"])
+    with transaction.atomic():
+        edition = _editable(edition)
+        before = edition.foreword
+        edition.foreword = text.replace("\r\n", "\n").strip()
+        edition.foreword_is_draft = False
+        edition.updated_at = timezone.now()
+        edition.save(update_fields=["foreword", "foreword_is_draft", "updated_at"])
+        if before != edition.foreword:
+            record(actor, "foreword", edition, before=before, after=edition.foreword)
     return before, edition.foreword
 
 
@@ -194,21 +205,28 @@ def clean_news(news: list[dict]) -> list[dict]:
     return cleaned
 
 
-def set_news(edition: Edition, news: list[dict]) -> tuple[list, list]:
-    edition = _editable(edition)
-    before = list(edition.news or [])
-    edition.news = clean_news(news)
-    edition.updated_at = timezone.now()
-    edition.save(update_fields=["news", "updated_at"])
+def set_news(edition: Edition, news: list[dict], *, actor) -> tuple[list, list]:
+    with transaction.atomic():
+        edition = _editable(edition)
+        before = list(edition.news or [])
+        edition.news = clean_news(news)
+        edition.updated_at = timezone.now()
+        edition.save(update_fields=["news", "updated_at"])
+        if before != edition.news:
+            record(actor, "news", edition, before=before, after=edition.news)
     return before, edition.news
 
 
-def move_item(edition: Edition, item_id: int, step: int) -> tuple[list[int], list[int]]:
+def move_item(edition: Edition, item_id: int, step: int, *, actor) -> tuple[list[int], list[int]]:
     """Move an item up (-1) or down (+1) among its sub-section's items, in display order.
     Returns the sub-section's item ids before and after."""
+    if step not in (-1, 1):
+        raise EditionError("an item moves one place up (-1) or down (1)")
     edition = _editable(edition)
     with transaction.atomic():
-        item = edition.items.get(pk=item_id)
+        item = edition.items.filter(pk=item_id).first()
+        if item is None:
+            raise EditionError(f"the {edition.month_label} edition has no item {item_id}")
         siblings = sorted(
             edition.items.filter(sector=item.sector, type=item.type),
             key=lambda i: (i.order, i.publisher.lower(), i.title.lower()),
@@ -221,10 +239,13 @@ def move_item(edition: Edition, item_id: int, step: int) -> tuple[list[int], lis
             if sibling.order != order:
                 sibling.order = order
                 sibling.save(update_fields=["order"])
-    return before, [i.pk for i in siblings]
+        after = [i.pk for i in siblings]
+        if before != after:
+            record(actor, "order", edition, before=before, after=after)
+    return before, after
 
 
-def reopen_edition(edition: Edition) -> Edition:
+def reopen_edition(edition: Edition, *, actor) -> Edition:
     """An approved (not yet sent) edition back to draft, so it can be changed and approved
     again; a sent edition stays as it was sent."""
     with transaction.atomic():
@@ -237,4 +258,5 @@ def reopen_edition(edition: Edition) -> Edition:
         edition.approved_by = None
         edition.updated_at = timezone.now()
         edition.save()
+        record(actor, "reopened", edition, before="approved", after="draft")
     return edition

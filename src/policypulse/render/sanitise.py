@@ -35,10 +35,12 @@ def safe_url(value: object) -> str:
 
 
 def slug(value: str, length: int = 60) -> str:
-    """An ASCII slug for permalinks; the id before it keeps the link stable if it changes."""
+    """An ASCII slug for permalinks: lower-case letters, digits and single hyphens only, the
+    characters the archive's item URL accepts (slugify alone keeps `_`, which it did not). The
+    id before it keeps the link stable if it changes."""
     from django.utils.text import slugify
 
-    return slugify(value)[:length].strip("-") or "item"
+    return re.sub(r"[^a-z0-9]+", "-", slugify(value))[:length].strip("-") or "item"
 
 
 def markdown_to_safe_html(text: str) -> str:

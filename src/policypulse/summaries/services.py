@@ -17,9 +17,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from policypulse.audit.services import record
 from policypulse.catalogue.models import Publication
 from policypulse.summaries import prompts, registry
 from policypulse.summaries.backends import Backend, Options, SummaryError, SummaryRequest, Usage
@@ -170,6 +172,35 @@ def _save(publication: Publication, produced: Produced, config: Config) -> bool:
         },
     )
     return True
+
+
+def edit_summary(publication: Publication, actor, text: str, config: Config) -> Summary:
+    """An editor's words replace the summary: checked by the guard at once, never overwritten
+    by a later run, and audited with `actor` (a user, `cli:<OS user>` or `task:<name>`)."""
+    text = text.strip().replace("\r\n", "\n")
+    if not text:
+        raise SummaryError("a summary cannot be empty")
+    failures = check(
+        text,
+        source_text(publication),
+        min_words=config.summaries.min_words,
+        max_words=config.summaries.max_words,
+    )
+    with transaction.atomic():
+        summary = Summary.objects.select_for_update().filter(publication=publication).first()
+        before = summary.text if summary else None
+        if summary is None:
+            summary = Summary(publication=publication, backend="editor")
+        summary.text = text
+        summary.checks = [f.as_dict() for f in failures]
+        summary.passed = not failures
+        summary.edited_by_editor = True
+        summary.updated_at = timezone.now()
+        summary.save()
+        if before != text:
+            record(actor, "summary", publication, before=before, after=text)
+    publication.summary = summary
+    return summary
 
 
 def edition_month(publication: Publication) -> str:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from policypulse.audit.services import actor_user, record
 from policypulse.catalogue.models import Publication
 from policypulse.errors import PulseError
 from policypulse.triage import sector_model
@@ -37,7 +38,8 @@ DEFAULT_MODEL_FILE = "default_model.json"
 
 
 class TriageError(PulseError):
-    """No such publication, or nothing to train on."""
+    """No such publication, nothing to train on, or an editor's change that cannot be made
+    (an unknown sector, type or decision)."""
 
 
 # -- the model in use -----------------------------------------------------------------------
@@ -227,26 +229,64 @@ def explain_publication(config: Config, publication_id: int) -> tuple[Publicatio
 # -- the editor -----------------------------------------------------------------------------
 
 
-def record_editor_decision(publication, *, user=None, decision=None, sector=None, type=None):
+DECISIONS = ("accepted", "rejected", "pending")
+
+
+def _label_state(label) -> dict:
+    if label is None:
+        return {"decision": "pending", "sector": "", "type": ""}
+    return {"decision": label.decision, "sector": label.sector, "type": label.type}
+
+
+def record_editor_decision(publication, *, actor, decision=None, sector=None, type=None):
     """An editor's accept / reject / change of sector or type. Editor labels always win and
-    are never overwritten by a later model run; they are also the training data."""
-    label, _ = TriageLabel.objects.get_or_create(publication=publication)
-    if decision is not None:
-        label.decision = decision
-        if decision == TriageLabel.Decision.REJECTED:
-            label.relevant = False
-        elif decision == TriageLabel.Decision.ACCEPTED:
-            label.relevant = True
-    if sector is not None:
-        label.sector = sector
-        label.relevant = sector != OUT
-    if type is not None:
-        label.type = type
-    label.decided_by = TriageLabel.DecidedBy.EDITOR
-    label.editor = user
-    label.updated_at = timezone.now()
-    label.save()
+    are never overwritten by a later model run; they are also the training data. Each changed
+    field is an audit entry naming `actor` (a user, `cli:<OS user>` or `task:<name>`)."""
+    change = {"decision": decision, "sector": sector, "type": type}
+    with transaction.atomic():
+        label, created = TriageLabel.objects.select_for_update().get_or_create(
+            publication=publication
+        )
+        before = _label_state(None if created else label)
+        if decision is not None:
+            label.decision = decision
+            if decision == TriageLabel.Decision.REJECTED:
+                label.relevant = False
+            elif decision == TriageLabel.Decision.ACCEPTED:
+                label.relevant = True
+        if sector is not None:
+            label.sector = sector
+            label.relevant = sector != OUT
+        if type is not None:
+            label.type = type
+        label.decided_by = TriageLabel.DecidedBy.EDITOR
+        label.editor = actor_user(actor)
+        label.updated_at = timezone.now()
+        label.save()
+        for field, value in change.items():
+            if value is not None:
+                record(actor, field, publication, before=before[field], after=value)
+    publication.label = label
     return label
+
+
+def decide(publication, actor, decision: str):
+    """Accept, reject or send back to pending: an editor's decision (it trains the triage)."""
+    if decision not in DECISIONS:
+        raise TriageError(f"unknown decision {decision!r}")
+    return record_editor_decision(publication, actor=actor, decision=decision)
+
+
+def change_sector(publication, actor, sector: str, config: Config):
+    if sector not in [*config.sector_keys(), OUT]:
+        raise TriageError(f"unknown sector {sector!r}")
+    return record_editor_decision(publication, actor=actor, sector=sector)
+
+
+def change_type(publication, actor, type: str, config: Config):
+    if type not in [t.key for t in config.types]:
+        raise TriageError(f"unknown type {type!r}")
+    return record_editor_decision(publication, actor=actor, type=type)
 
 
 def write_default_model(path) -> None:

@@ -6,7 +6,7 @@ from policypulse.web import archive
 
 app_name = "archive"
 
-MONTH = r"(?P<month>\d{4}-\d{2})"
+MONTH = r"(?P<month>[0-9]{4}-[0-9]{2})"
 
 urlpatterns = [
     path("", archive.index, name="index"),
@@ -17,7 +17,7 @@ urlpatterns = [
         rf"^editions/{MONTH}/edition\.(?P<fmt>pdf|docx|txt)$", archive.download, name="download"
     ),  # fmt: skip
     re_path(
-        rf"^editions/{MONTH}/items/(?P<item_id>\d+)(?:-(?P<slug_text>[a-z0-9-]*))?/$",
+        rf"^editions/{MONTH}/items/(?P<item_id>[0-9]{{1,18}})(?:-(?P<slug_text>[^/]*))?/$",
         archive.item,
         name="item",
     ),  # fmt: skip

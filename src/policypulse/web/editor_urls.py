@@ -1,8 +1,11 @@
 """The editor app, mounted at /editor/. Every page needs a log-in with the editor or admin role."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from policypulse.web import views, views_accounts, views_editions
+from policypulse.web.params import IdConverter
+
+register_converter(IdConverter, "id")
 
 app_name = "editor"
 
@@ -12,11 +15,11 @@ urlpatterns = [
     path("logout/", views_accounts.logout, name="logout"),
     path("users/", views_accounts.users, name="users"),
     path("queue/", views.review_queue, name="queue"),
-    path("items/<int:pk>/", views.item, name="item"),
-    path("items/<int:pk>/decision/", views.item_decision, name="item-decision"),
-    path("items/<int:pk>/sector/", views.item_sector, name="item-sector"),
-    path("items/<int:pk>/type/", views.item_type, name="item-type"),
-    path("items/<int:pk>/summary/", views.item_summary, name="item-summary"),
+    path("items/<id:pk>/", views.item, name="item"),
+    path("items/<id:pk>/decision/", views.item_decision, name="item-decision"),
+    path("items/<id:pk>/sector/", views.item_sector, name="item-sector"),
+    path("items/<id:pk>/type/", views.item_type, name="item-type"),
+    path("items/<id:pk>/summary/", views.item_summary, name="item-summary"),
     path("search/", views.search, name="search"),
     path("audit/", views.audit_log, name="audit"),
     path("editions/", views_editions.editions, name="editions"),

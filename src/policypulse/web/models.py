@@ -1,43 +1,9 @@
-"""The editor app's own records: the audit log of editorial changes and failed log-ins."""
+"""The editor app's own records: failed log-ins and the search index state.
 
-from django.conf import settings
+The audit log lives in policypulse.audit: the domain services write it, not the web app."""
+
 from django.db import models
 from django.utils import timezone
-
-
-class AuditEntry(models.Model):
-    """One editorial change: who, when, what, and the value before and after.
-
-    Rows are only ever added; an item's or an edition's history is its entries in time order."""
-
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    action = models.CharField(max_length=50, help_text="e.g. accept, reject, sector, summary")
-    publication = models.ForeignKey(
-        "catalogue.Publication",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="audit_entries",
-    )
-    edition = models.ForeignKey(
-        "editions.Edition",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="audit_entries",
-    )
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
 
 
 class LoginFailure(models.Model):

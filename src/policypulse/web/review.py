@@ -1,47 +1,31 @@
-"""The review queue: this month's candidates, figure highlighting, and the editor's decisions.
+"""The review queue: this month's candidates and figure highlighting (queries and view helpers).
 
 `mark_figures` is the pure part (text in, segments out; the template escapes every segment).
-The decision functions call the triage's `record_editor_decision` (so every decision trains the
-triage) and write the audit log."""
+The editor's changes are domain services: decisions, sector and type in triage.services (so
+every decision trains the triage), summary edits in summaries.services; both write the audit
+log themselves."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from policypulse.catalogue.models import Publication
-from policypulse.editions.models import Edition
-from policypulse.editions.services import latest_month, month_bounds
-from policypulse.errors import PulseError
-from policypulse.summaries.guard import FIGURE, check, normalised_figures
+from policypulse.editions.services import latest_month
+from policypulse.months import month_bounds
+from policypulse.summaries.guard import FIGURE, normalised_figures
 from policypulse.summaries.models import Summary
-from policypulse.summaries.services import source_text
 from policypulse.triage.models import TriageLabel
-from policypulse.web import audit
 from policypulse.workspace import Config
 
 OUT = "out"
 STATUSES = ("pending", "accepted", "rejected")
 
-
-class ReviewError(PulseError):
-    """An editorial change that cannot be made as asked (unknown sector, empty summary)."""
-
-
 # -- which month ---------------------------------------------------------------------------
-
-
-def parse_month(value: str | None) -> datetime.date | None:
-    if not value:
-        return None
-    try:
-        return Edition.parse_month(value)
-    except ValueError:
-        return None
 
 
 def current_month(today: datetime.date | None = None) -> datetime.date:
@@ -144,6 +128,7 @@ def queue(month: datetime.date, config: Config, *, status: str = "", sector: str
 
 
 def load_item(publication_id: int) -> Publication:
+    """The publication with what its pane shows, or 404."""
     publication = (
         Publication.objects.select_related("label", "summary", "source")
         .prefetch_related("attachments")
@@ -151,8 +136,6 @@ def load_item(publication_id: int) -> Publication:
         .first()
     )
     if publication is None:
-        from django.http import Http404
-
         raise Http404("no such publication")
     return publication
 
@@ -201,80 +184,3 @@ def mark_figures(text: str, other: str, *, mark_missing: bool) -> list[Segment]:
     if position < len(text):
         segments.append(Segment(text[position:]))
     return segments
-
-
-# -- decisions ------------------------------------------------------------------------------
-
-
-def _label_state(publication) -> dict:
-    label = getattr(publication, "label", None)
-    if label is None:
-        return {"decision": "pending", "sector": "", "type": ""}
-    return {"decision": label.decision, "sector": label.sector, "type": label.type}
-
-
-def record_editor_decision(publication, **change):
-    """The triage's own recorder (imported here, not at the top: the triage service pulls in
-    the embedding model's libraries, which the web app needs only when a decision is made)."""
-    from policypulse.triage.services import record_editor_decision as record
-
-    return record(publication, **change)
-
-
-def _refresh_label(publication):
-    publication.label = TriageLabel.objects.get(publication=publication)
-
-
-def _change_label(publication, user, field: str, value: str) -> None:
-    """One editor change of the label (decision, sector or type), recorded for the triage to
-    learn from and in the audit log, in one transaction."""
-    with transaction.atomic():
-        before = _label_state(publication)[field]
-        record_editor_decision(publication, user=user, **{field: value})
-        audit.record(user, field, before=before, after=value, publication=publication)
-        _refresh_label(publication)
-
-
-def decide(publication, user, decision: str):
-    if decision not in ("accepted", "rejected", "pending"):
-        raise ReviewError(f"unknown decision {decision!r}")
-    _change_label(publication, user, "decision", decision)
-
-
-def change_sector(publication, user, sector: str, config: Config):
-    if sector not in [*config.sector_keys(), OUT]:
-        raise ReviewError(f"unknown sector {sector!r}")
-    _change_label(publication, user, "sector", sector)
-
-
-def change_type(publication, user, type: str, config: Config):
-    if type not in [t.key for t in config.types]:
-        raise ReviewError(f"unknown type {type!r}")
-    _change_label(publication, user, "type", type)
-
-
-def edit_summary(publication, user, text: str, config: Config) -> Summary:
-    """The editor's words replace the summary; the guard checks them again at once."""
-    text = text.strip().replace("\r\n", "\n")
-    if not text:
-        raise ReviewError("a summary cannot be empty")
-    failures = check(
-        text,
-        source_text(publication),
-        min_words=config.summaries.min_words,
-        max_words=config.summaries.max_words,
-    )
-    with transaction.atomic():
-        summary = Summary.objects.filter(publication=publication).first()
-        before = summary.text if summary else None
-        if summary is None:
-            summary = Summary(publication=publication, backend="editor")
-        summary.text = text
-        summary.checks = [f.as_dict() for f in failures]
-        summary.passed = not failures
-        summary.edited_by_editor = True
-        summary.updated_at = timezone.now()
-        summary.save()
-        audit.record(user, "summary", before=before, after=text, publication=publication)
-    publication.summary = summary
-    return summary

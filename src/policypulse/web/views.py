@@ -1,6 +1,7 @@
 """The editor's pages: dashboard, review queue and item actions, search, audit log.
 
-Views are thin: they read the request, call a service in web/ or editions/, render. Every view
+Views are thin: they read the request, call a domain service (triage, summaries, editions:
+they check the change and audit it), render. Every view
 needs the editor or admin role (`editor_required`). Problems the editor can act on (PulseError)
 become a message in one place, `shows_errors`: an htmx fragment or a redirect with a message."""
 
@@ -14,12 +15,15 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from policypulse.audit.services import history
 from policypulse.errors import PulseError
+from policypulse.summaries import services as summary_services
 from policypulse.summaries.services import source_text
-from policypulse.web import audit, review
+from policypulse.triage import services as triage_services
 from policypulse.web import dashboard as dashboard_service
+from policypulse.web import params, review
 from policypulse.web import search as search_service
 from policypulse.web.accounts import editor_required
 
@@ -61,13 +65,19 @@ def shows_errors(view):
 
 
 def month_from(request):
-    return review.parse_month(request.GET.get("month")) or review.current_month()
+    """The month asked for, or the current one (with a message when the asked one is bad)."""
+    asked = request.GET.get("month")
+    month = params.month_or_none(asked)
+    if asked and month is None:
+        messages.warning(request, f"Not a month PolicyPulse knows: showing the current one "
+                                  f"instead of {asked[:40]!r}.")  # fmt: skip
+    return month or review.current_month()
 
 
 # -- dashboard -------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @editor_required
 def dashboard(request):
     month = month_from(request)
@@ -99,7 +109,7 @@ def _choices():
     return sectors, types
 
 
-@require_GET
+@require_safe
 @editor_required
 def review_queue(request):
     month = month_from(request)
@@ -107,7 +117,7 @@ def review_queue(request):
     groups = review.queue(month, config(), **filters)
     total = sum(len(group.rows) for group in groups)
     sectors, types = _choices()
-    selected = request.GET.get("item", "")
+    selected = params.parse_id(request.GET.get("item"))
     context = {
         "month": month,
         "groups": groups,
@@ -119,8 +129,8 @@ def review_queue(request):
         "item_base": reverse("editor:item", args=[0]).removesuffix("0/"),
         "month_key": month.strftime("%Y-%m"),
     }
-    if selected.isdigit():
-        context |= _item_context(review.load_item(int(selected)))
+    if selected is not None:
+        context |= _item_context(review.load_item(selected))
     return render(request, "editor/queue.html", context)
 
 
@@ -141,7 +151,7 @@ def _item_context(publication) -> dict:
         "source_segments": review.mark_figures(
             source, summary.text if summary else "", mark_missing=False
         ),  # fmt: skip
-        "history": audit.history(publication=publication, limit=50),
+        "history": history(publication=publication, limit=50),
         "sectors": sectors,
         "types": types,
         "item_base": reverse("editor:item", args=[0]).removesuffix("0/"),
@@ -160,7 +170,7 @@ def _item_response(request, publication, *, changed: bool = False):
     return render(request, "editor/item.html", context)
 
 
-@require_GET
+@require_safe
 @editor_required
 def item(request, pk: int):
     return _item_response(request, review.load_item(pk))
@@ -171,7 +181,7 @@ def item(request, pk: int):
 @shows_errors
 def item_decision(request, pk: int):
     publication = review.load_item(pk)
-    review.decide(publication, request.user, request.POST.get("decision", ""))
+    triage_services.decide(publication, request.user, request.POST.get("decision", ""))
     return _item_response(request, publication, changed=True)
 
 
@@ -180,7 +190,9 @@ def item_decision(request, pk: int):
 @shows_errors
 def item_sector(request, pk: int):
     publication = review.load_item(pk)
-    review.change_sector(publication, request.user, request.POST.get("sector", ""), config())
+    triage_services.change_sector(
+        publication, request.user, request.POST.get("sector", ""), config()
+    )
     return _item_response(request, publication, changed=True)
 
 
@@ -189,7 +201,7 @@ def item_sector(request, pk: int):
 @shows_errors
 def item_type(request, pk: int):
     publication = review.load_item(pk)
-    review.change_type(publication, request.user, request.POST.get("type", ""), config())
+    triage_services.change_type(publication, request.user, request.POST.get("type", ""), config())
     return _item_response(request, publication, changed=True)
 
 
@@ -198,14 +210,14 @@ def item_type(request, pk: int):
 @shows_errors
 def item_summary(request, pk: int):
     publication = review.load_item(pk)
-    review.edit_summary(publication, request.user, request.POST.get("text", ""), config())
+    summary_services.edit_summary(publication, request.user, request.POST.get("text", ""), config())
     return _item_response(request, publication, changed=True)
 
 
 # -- search and audit -----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @editor_required
 def search(request):
     text = request.GET.get("q", "")
@@ -244,7 +256,7 @@ def _date(value):
         return None
 
 
-@require_GET
+@require_safe
 @editor_required
 def audit_log(request):
-    return render(request, "editor/audit.html", {"entries": audit.history(limit=500)})
+    return render(request, "editor/audit.html", {"entries": history(limit=500)})

@@ -68,10 +68,10 @@ def users(request):
         except accounts.AccountError as exc:
             messages.error(request, str(exc))
         else:
-            from policypulse.web import audit
+            from policypulse.audit.services import record
 
-            audit.record(request.user, "user-created", after={"user": user.username,
-                         "role": request.POST.get("role")})  # fmt: skip
+            record(request.user, "user-created", after={"user": user.username,
+                   "role": request.POST.get("role")})  # fmt: skip
             messages.success(request, f"Created {user.username}.")
             return redirect(reverse("editor:users"))
     people = get_user_model().objects.prefetch_related("groups").order_by("username")

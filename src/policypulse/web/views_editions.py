@@ -11,15 +11,16 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from policypulse.audit.services import history
 from policypulse.editions import services as edition_services
 from policypulse.editions.models import Edition
 from policypulse.errors import EditionError
 from policypulse.render.documents import render_html, render_pdf
 from policypulse.render.sanitise import markdown_to_safe_html
 from policypulse.render.view import edition_view
-from policypulse.web import audit, review
+from policypulse.web import params, review
 from policypulse.web.accounts import editor_required
 from policypulse.web.views import config, is_htmx, shows_errors
 
@@ -27,21 +28,13 @@ PREVIEW_CHANGED = "preview-changed"
 
 
 def _edition(month: str) -> Edition:
-    key = review.parse_month(month)
-    edition = Edition.objects.filter(month=key).first() if key else None
+    edition = Edition.objects.filter(month=params.month_or_404(month)).first()
     if edition is None:
         raise Http404("no edition for this month")
     return edition
 
 
-def _month_or_404(month: str):
-    key = review.parse_month(month)
-    if key is None:
-        raise Http404("a month is YYYY-MM")
-    return key
-
-
-@require_GET
+@require_safe
 @editor_required
 def editions(request):
     month = review.current_month()
@@ -59,14 +52,14 @@ def _edition_context(edition: Edition) -> dict:
         "item_count": edition.items.count(),
         "news": list(edition.news or []) + [{"title": "", "body": ""}],
         "foreword_html": markdown_to_safe_html(edition.foreword),
-        "history": audit.history(edition=edition, limit=100),
+        "history": history(edition=edition, limit=100),
     }
 
 
-@require_GET
+@require_safe
 @editor_required
 def edition(request, month: str):
-    key = _month_or_404(month)
+    key = params.month_or_404(month)
     found = Edition.objects.filter(month=key).first()
     if found is None:
         return render(request, "editor/edition_missing.html", {"month": key})
@@ -92,14 +85,8 @@ def _changed(request, edition: Edition, fragment: str | None = None):
 @editor_required
 @shows_errors
 def build(request, month: str):
-    key = _month_or_404(month)
-    existing = Edition.objects.filter(month=key).first()
-    before = list(existing.items.values_list("publication_id", flat=True)) if existing else []
-    built = edition_services.build_edition(config(), key)
-    after = list(built.items.values_list("publication_id", flat=True))
-    audit.record(request.user, "edition-built", before={"publications": sorted(before)},
-                 after={"publications": sorted(after)}, edition=built)  # fmt: skip
-    messages.success(request, f"{built.title}: {len(after)} items.")
+    built = edition_services.build_edition(config(), params.month_or_404(month), actor=request.user)
+    messages.success(request, f"{built.title}: {built.items.count()} items.")
     return redirect(reverse("editor:edition", args=[built.month_key]))
 
 
@@ -108,9 +95,7 @@ def build(request, month: str):
 @shows_errors
 def foreword(request, month: str):
     found = _edition(month)
-    before, after = edition_services.set_foreword(found, request.POST.get("foreword", ""))
-    if before != after:
-        audit.record(request.user, "foreword", before=before, after=after, edition=found)
+    edition_services.set_foreword(found, request.POST.get("foreword", ""), actor=request.user)
     if not is_htmx(request):
         messages.success(request, "Foreword saved.")
     return _changed(request, found, "editor/_foreword.html")
@@ -136,9 +121,7 @@ def news(request, month: str):
         for index, (title, body) in enumerate(zip(titles, bodies, strict=False))
         if str(index) not in removed
     ]
-    before, after = edition_services.set_news(found, entries)
-    if before != after:
-        audit.record(request.user, "news", before=before, after=after, edition=found)
+    edition_services.set_news(found, entries, actor=request.user)
     if not is_htmx(request):
         messages.success(request, "News saved.")
     return _changed(request, found, "editor/_news.html")
@@ -149,15 +132,13 @@ def news(request, month: str):
 @shows_errors
 def move(request, month: str):
     found = _edition(month)
-    try:
-        item_id, step = int(request.POST.get("item", "")), int(request.POST.get("step", ""))
-    except ValueError:
-        raise EditionError("say which item to move, and up (-1) or down (1)") from None
-    if step not in (-1, 1):
-        raise EditionError("an item moves one place up (-1) or down (1)")
-    before, after = edition_services.move_item(found, item_id, step)
-    if before != after:
-        audit.record(request.user, "order", before=before, after=after, edition=found)
+    item_id = params.parse_id(request.POST.get("item"))
+    step = {"-1": -1, "1": 1}.get(request.POST.get("step", "").strip())
+    if item_id is None or step is None:
+        raise EditionError("say which item to move, and up (-1) or down (1)")
+    if not found.items.filter(pk=item_id).exists():
+        raise Http404("no such item in this edition")
+    edition_services.move_item(found, item_id, step, actor=request.user)
     return _changed(request, found, "editor/_sections.html")
 
 
@@ -166,8 +147,7 @@ def move(request, month: str):
 @shows_errors
 def approve(request, month: str):
     found = _edition(month)
-    edition_services.approve_edition(found, request.user)
-    audit.record(request.user, "approved", before="draft", after="approved", edition=found)
+    edition_services.approve_edition(found, actor=request.user)
     messages.success(request, f"{found.title} is approved and frozen.")
     return redirect(reverse("editor:edition", args=[found.month_key]))
 
@@ -177,13 +157,12 @@ def approve(request, month: str):
 @shows_errors
 def reopen(request, month: str):
     found = _edition(month)
-    edition_services.reopen_edition(found)
-    audit.record(request.user, "reopened", before="approved", after="draft", edition=found)
+    edition_services.reopen_edition(found, actor=request.user)
     messages.success(request, "The edition is a draft again: approve it when it is ready.")
     return redirect(reverse("editor:edition", args=[found.month_key]))
 
 
-@require_GET
+@require_safe
 @editor_required
 @xframe_options_sameorigin
 def preview_html(request, month: str):
@@ -192,7 +171,7 @@ def preview_html(request, month: str):
     return HttpResponse(render_html(edition_view(found, config())))
 
 
-@require_GET
+@require_safe
 @editor_required
 @xframe_options_sameorigin
 def preview_pdf(request, month: str):
