@@ -63,6 +63,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "policypulse.web.urls"
+
+# Every log-in, whatever the form, goes through the one throttle (kept in the database).
+AUTHENTICATION_BACKENDS = ["policypulse.web.accounts.ThrottledModelBackend"]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -1,8 +1,11 @@
 """Accounts, roles and log-in throttling.
 
 Roles are Django groups: `editor` edits the month's content; `admin` also manages users and may
-use the Django admin. Throttling counts recent failed log-ins per account and per address; the
-decision itself is a pure function over timestamps so it is tested without waiting."""
+use the Django admin. Throttling counts recent failed log-ins per account and per address, kept
+in the database (a restart forgets nothing); the decision itself is a pure function over
+timestamps so it is tested without waiting. It sits in the authentication backend, below every
+log-in form: the editor's, the Django admin's (which is routed to the editor's anyway) and any
+other caller of `authenticate`."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from collections.abc import Iterable
 from functools import wraps
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -130,19 +134,52 @@ def login_blocked(username: str, address: str, now: datetime.datetime | None = N
 
     now = now or timezone.now()
     recent = LoginFailure.objects.filter(at__gt=now - THROTTLE_WINDOW)
-    by_user = recent.filter(username=username.strip().lower()).values_list("at", flat=True)
+    by_user = recent.filter(username=_key(username)).values_list("at", flat=True)
+    if throttled(by_user, now):
+        return True
+    if not address:  # no request (a script): only the account counts
+        return False
     # An address gets more room than an account: an office shares one address.
     by_address = recent.filter(Q(address=address)).values_list("at", flat=True)
-    return throttled(by_user, now) or throttled(by_address, now, limit=THROTTLE_LIMIT * 4)
+    return throttled(by_address, now, limit=THROTTLE_LIMIT * 4)
+
+
+def _key(username) -> str:
+    return str(username or "").strip().lower()[:254]
 
 
 def record_login_failure(username: str, address: str) -> None:
     from policypulse.web.models import LoginFailure
 
-    LoginFailure.objects.create(username=username.strip().lower()[:254], address=address)
+    LoginFailure.objects.create(username=_key(username), address=address)
 
 
 def clear_login_failures(username: str) -> None:
     from policypulse.web.models import LoginFailure
 
-    LoginFailure.objects.filter(username=username.strip().lower()).delete()
+    LoginFailure.objects.filter(username=_key(username)).delete()
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Django's user-and-password check, refused outright while the account or the address is
+    throttled (PermissionDenied stops every backend; Django then reports a failed log-in, which
+    `record_failed_login` counts)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        address = client_address(request) if request is not None else ""
+        if login_blocked(username or "", address):
+            raise PermissionDenied("too many failed log-ins")
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def record_failed_login(sender, credentials, request=None, **kwargs):
+    """`user_login_failed` receiver: every path's failures count towards the one throttle."""
+    address = client_address(request) if request is not None else ""
+    record_login_failure(credentials.get("username", ""), address)
+
+
+def forget_failed_logins(sender, request, user, **kwargs):
+    """`user_logged_in` receiver: a successful log-in clears the account's failures."""
+    clear_login_failures(user.get_username())

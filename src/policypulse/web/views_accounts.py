@@ -25,7 +25,10 @@ THROTTLED_MESSAGE = "Too many failed log-ins. Wait 15 minutes and try again."
 @csrf_protect
 @never_cache
 def login(request):
-    """Django's authentication form, refused while an account or address is throttled."""
+    """Django's authentication form, refused (429) while an account or address is throttled.
+    Also serves /admin/login/, so there is one log-in page and one throttle. The throttle itself
+    is in the authentication backend (accounts.ThrottledModelBackend), which records failures
+    and clears them on success."""
     target = request.POST.get("next") or request.GET.get("next") or reverse("editor:dashboard")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("editor:dashboard")
@@ -39,10 +42,7 @@ def login(request):
             form, error, status = AuthenticationForm(request), THROTTLED_MESSAGE, 429
         elif form.is_valid():
             auth_login(request, form.get_user())
-            accounts.clear_login_failures(username)
             return redirect(target)
-        else:
-            accounts.record_login_failure(username, address)
     return render(
         request, "editor/login.html", {"form": form, "next": target, "error": error}, status=status
     )
