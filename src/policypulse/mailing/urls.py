@@ -1,9 +1,9 @@
 """Public subscriber pages, mounted at / by policypulse.web.urls; providers' webhooks under
-/anymail/ when django-anymail is installed (see mailing/esp.py)."""
+/anymail/ when django-anymail is installed and a webhook secret is set (see mailing/esp.py)."""
 
 import importlib.util
 
-from django.urls import include, path
+from django.urls import path, re_path
 
 from policypulse.mailing import views
 
@@ -17,4 +17,4 @@ urlpatterns = [
 ]
 
 if importlib.util.find_spec("anymail") is not None:
-    urlpatterns.append(path("anymail/", include("anymail.urls")))
+    urlpatterns.append(re_path(r"^anymail/(?P<rest>.*)$", views.webhooks, name="webhooks"))

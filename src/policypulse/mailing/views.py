@@ -34,7 +34,7 @@ def _limited(request, scope: str) -> bool:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
     config = _config()
     form = SubscribeForm(request.POST or None, config=config)
@@ -58,11 +58,11 @@ def subscribe(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token: str):
     if consent.pending_confirmation(token) is None:  # forged, expired or already used
         return _invalid(request)
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: show the page, change nothing
         return render(request, "mailing/confirm.html", {"config": _config()})
     subscriber = consent.confirm_subscription(token)
     if subscriber is None:
@@ -73,12 +73,12 @@ def confirm(request, token: str):
 
 @never_cache
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
     subscriber = consent.subscriber_for(token, tokens.UNSUBSCRIBE)
     if subscriber is None:
         return _invalid(request)
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: show the page, change nothing
         return render(request, "mailing/unsubscribe.html", {"config": _config()})
     how = "one-click" if request.POST.get("List-Unsubscribe") == "One-Click" else "web page"
     consent.unsubscribe(subscriber, how)
@@ -86,7 +86,7 @@ def unsubscribe(request, token: str):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request, token: str):
     config = _config()
     subscriber = consent.subscriber_for(token, tokens.PREFERENCES)
@@ -113,3 +113,24 @@ def preferences(request, token: str):
         "config": config,
     }
     return render(request, "mailing/preferences.html", context)
+
+
+@csrf_exempt
+def webhooks(request, rest: str):
+    """The providers' webhooks (anymail's views), only while a webhook secret is set: without
+    one anymail accepts anyone's POST, and a forged bounce would suppress any subscriber. A
+    provider whose library is not installed (SES without boto3) is not found, not a crash."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.http import Http404
+    from django.urls import Resolver404, resolve
+
+    if not (getattr(settings, "ANYMAIL", None) or {}).get("WEBHOOK_SECRET"):
+        raise Http404("webhooks are off: set PULSE_ANYMAIL_WEBHOOK_SECRET")
+    try:
+        match = resolve("/" + rest, urlconf="anymail.urls")
+    except Resolver404:
+        raise Http404("no such webhook") from None
+    try:
+        return match.func(request, *match.args, **match.kwargs)
+    except ImproperlyConfigured:
+        raise Http404("this provider's library is not installed") from None

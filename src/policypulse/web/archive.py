@@ -8,21 +8,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from policypulse.editions.models import Edition
 from policypulse.render import archive as pages
 from policypulse.render.sanitise import slug
 from policypulse.render.services import MEDIA_TYPES, render_view
 from policypulse.render.view import edition_view
+from policypulse.web.params import month_or_404
 
 
 def public_edition(month: str) -> Edition:
-    try:
-        key = Edition.parse_month(month)
-    except ValueError:
-        raise Http404("a month is YYYY-MM") from None
-    edition = pages.public_editions().filter(month=key).first()
+    edition = pages.public_editions().filter(month=month_or_404(month)).first()
     if edition is None:
         raise Http404("no published edition for this month")
     return edition
@@ -32,17 +29,17 @@ def _config():
     return settings.PULSE
 
 
-@require_GET
+@require_safe
 def index(request):
     return HttpResponse(pages.index_page(_config(), pages.public_editions()))
 
 
-@require_GET
+@require_safe
 def edition(request, month: str):
     return HttpResponse(pages.edition_page(_config(), public_edition(month)))
 
 
-@require_GET
+@require_safe
 def item(request, month: str, item_id: str, slug_text: str | None = None):
     item_id = int(item_id)
     found = public_edition(month)
@@ -70,7 +67,7 @@ def rendered_download(edition: Edition, kind: str) -> bytes:
     return _downloads[key]
 
 
-@require_GET
+@require_safe
 def download(request, month: str, fmt: str):
     found = public_edition(month)
     kind = "text" if fmt == "txt" else fmt
@@ -81,14 +78,14 @@ def download(request, month: str, fmt: str):
     return response
 
 
-@require_GET
+@require_safe
 def feed(request):
     return HttpResponse(
         pages.atom_feed(_config(), pages.public_editions()), content_type="application/atom+xml"
     )
 
 
-@require_GET
+@require_safe
 def sitemap(request):
     return HttpResponse(
         pages.sitemap_xml(_config(), pages.public_editions()), content_type="application/xml"
