@@ -87,7 +87,7 @@ def requests(draw, target: Target):
 # Known attacks, tried on every target as explicit examples before the random ones: each value
 # goes into every path parameter, query field and form field at once.
 KNOWN_BAD = ["9999-12", "0001-01", "2026-13", "999999", "9" * 30, "²", "٣", "", "../",
-             "<script>alert(1)</script>", "a_b", "\x00"]  # fmt: skip
+             "<script>alert(1)</script>", "a_b", "\x00", "2026-11"]  # fmt: skip
 
 
 def known_attacks(target: Target):

@@ -74,3 +74,16 @@ def test_head_on_a_confirmation_or_unsubscribe_link_changes_nothing(client):
     link = tokens.make_token(subscriber.key, tokens.UNSUBSCRIBE)
     assert client.head(f"/unsubscribe/{link}/").status_code == 200
     assert Subscriber.objects.get(pk=subscriber.pk).status == "active"
+
+
+@pytest.mark.django_db
+def test_a_next_that_looks_like_a_view_name_is_a_plain_redirect(client, editor_client, month_items):
+    """Found by the long fuzz run: Django's `redirect` reverses a bare word as a view name."""
+    item = month_items[0]
+    moved = editor_client.post(reverse("editor:item-decision", args=[item.pk]),
+                               {"decision": "accepted", "next": "2026-11"})  # fmt: skip
+    assert moved.status_code == 302
+    login = client.post(reverse("editor:login"),
+                        {"username": "editor@example.org", "password": factories.PASSWORD,
+                         "next": "dashboard"})  # fmt: skip
+    assert login.status_code == 302

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -42,7 +43,7 @@ def login(request):
             form, error, status = AuthenticationForm(request), THROTTLED_MESSAGE, 429
         elif form.is_valid():
             auth_login(request, form.get_user())
-            return redirect(target)
+            return HttpResponseRedirect(target)  # not redirect(): it reverses bare words
     return render(
         request, "editor/login.html", {"form": form, "next": target, "error": error}, status=status
     )
