@@ -16,6 +16,9 @@ from tests.web import factories
 from tests.web.fuzz import Tally, known_attacks, requests, send, targets
 
 TARGETS = targets()
+# Answers some targets give on purpose: the health check says 503 while the service is not
+# ready (no worker heartbeat in a test database). Anything else at or above 500 is a bug.
+DELIBERATE = {"healthz": {503}}
 tally = Tally()
 
 
@@ -52,8 +55,10 @@ def test_no_input_makes_a_server_error(site, target, who):
     def hit(request):
         method, path, query, data = request
         response = send(client, method, path, query, data)
-        tally.count(f"{target.name} ({who})", response.status_code)
-        assert response.status_code < 500, (method, path, query, data)
+        status = response.status_code
+        deliberate = status in DELIBERATE.get(target.name, ())
+        tally.count(f"{target.name} ({who})", 200 if deliberate else status)
+        assert status < 500 or deliberate, (method, path, query, data)
         if method == "HEAD":  # HEAD wherever GET: the same answer, without a body
             assert response.status_code == send(client, "GET", path, query, data).status_code
 

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from policypulse.service.health import healthz
-
 from policypulse.web import views_accounts
 
 urlpatterns = [
