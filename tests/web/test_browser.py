@@ -3,6 +3,7 @@ server. Log in, accept three, reject one, edit a summary, move an item to anothe
 by keyboard), write the foreword, preview and approve; then check what was stored."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -67,11 +68,19 @@ def check_accessible(page):
     assert outline[0] != "BODY" and outline[1] != "none", outline
 
 
-def settle(page):
-    """Wait until htmx has finished its requests and swaps, as a user waits for the screen."""
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
+BUSY = "() => !!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
+def settle(page, timeout_seconds: float = 20.0):
+    """Wait until htmx has finished its requests and swaps, as a user waits for the screen.
+
+    Polled from here with `evaluate` (run through the DevTools protocol): Playwright's
+    `wait_for_function` compiles its predicate inside the page, which the app's CSP (no
+    'unsafe-eval') rightly refuses."""
+    deadline = time.monotonic() + timeout_seconds
+    while page.evaluate(BUSY):
+        assert time.monotonic() < deadline, "htmx never settled"
+        page.wait_for_timeout(25)
 
 
 def row_status(page, index: int):
