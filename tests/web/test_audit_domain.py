@@ -6,10 +6,6 @@ from __future__ import annotations
 import datetime
 import getpass
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,10 +16,10 @@ from policypulse.audit.services import cli_actor, record, task_actor
 from policypulse.editions import services as editions
 from policypulse.summaries.services import edit_summary
 from policypulse.triage import services as triage
+from tests.clitools import pulse, run_python
 from tests.web import factories
 
 TASK = task_actor("nightly-build")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def only_entry(**filters) -> AuditEntry:
@@ -132,32 +128,21 @@ def test_the_web_app_audits_with_the_logged_in_user(editor_client, editor, draft
     assert draft.approved_by == editor
 
 
-def _pulse(*args, workspace):
-    env = {k: v for k, v in os.environ.items() if k not in ("PULSE_WORKSPACE", "DATABASE_URL")}
-    return subprocess.run([sys.executable, "-m", "policypulse", "-w", str(workspace), *args],
-                          capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
-
-
 def _python(script: str, workspace) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in ("PULSE_WORKSPACE", "DATABASE_URL")}
     prelude = (
         "import sys; from pathlib import Path; from policypulse import runtime;"
         "runtime.start(Path(sys.argv[1]));"
     )
-    done = subprocess.run([sys.executable, "-c", prelude + script, str(workspace)],
-                          capture_output=True, text=True, env=env, timeout=300,
-                          cwd=ROOT,)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_python(["-c", prelude + script, str(workspace)]).stdout
 
 
 def test_pulse_edition_build_and_approve_leave_entries_naming_the_cli_user(tmp_path):
     workspace = tmp_path / "ws"
-    assert _pulse("init", str(workspace), workspace=workspace).returncode == 0
+    pulse("init", workspace, check=True)
     _python("from tests.web.factories import make_candidates; make_candidates(4)", workspace)
-    built = _pulse("edition", "build", "--month", "2026-11", workspace=workspace)
+    built = pulse("editions", "build", "--month", "2026-11", workspace=workspace)
     assert built.returncode == 0, built.stderr
-    approved = _pulse("edition", "approve", "--month", "2026-11", workspace=workspace)
+    approved = pulse("editions", "approve", "--month", "2026-11", workspace=workspace)
     assert approved.returncode == 0, approved.stderr
     rows = json.loads(_python(
         "import json; from policypulse.audit.models import AuditEntry as A;"
