@@ -52,3 +52,10 @@ def test_month_key_round_trips(day):
 def test_years_outside_the_range_are_refused(value):
     with pytest.raises(MonthError, match="out of range"):
         parse_month(value)
+
+
+@pytest.mark.parametrize("value", ["２０２６-１１", "٢٠٢٦-١١", "2026-١١"])
+def test_only_ascii_digits_make_a_month(value):
+    """A URL or a command line names a month in ASCII; other scripts' digits are not one."""
+    with pytest.raises(MonthError, match="YYYY-MM"):
+        parse_month(value)

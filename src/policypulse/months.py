@@ -14,7 +14,7 @@ from policypulse.errors import PulseError
 
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2199
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 class MonthError(PulseError, ValueError):
