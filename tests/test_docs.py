@@ -139,3 +139,23 @@ def test_no_fenced_code_inside_a_list():
         if re.match(r"^\s+```", line)
     ]
     assert not indented, f"fenced code indented under a list item: {', '.join(indented)}"
+
+
+def test_every_test_the_security_page_names_exists():
+    """docs/security.md says which test holds each defence: each must exist, so a renamed or
+    deleted test cannot leave the page vouching for nothing."""
+    import re
+
+    page = (ROOT / "docs" / "security.md").read_text("utf-8")
+    named: list[tuple[str, str]] = []
+    current = ""
+    for path, name in re.findall(r"(tests/[\w/]+\.py)?::(test_\w+)", page):
+        current = path or current
+        named.append((current, name))
+    assert len(named) >= 20
+    missing = [
+        f"{path}::{name}"
+        for path, name in named
+        if not re.search(rf"^def {name}\(", (ROOT / path).read_text("utf-8"), re.M)
+    ]
+    assert not missing, missing
