@@ -17,7 +17,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from policypulse.errors import ConfigError, WorkspaceError
+from policypulse.cadence import parse_interval
+from policypulse.errors import ConfigError, PulseError, WorkspaceError
+from policypulse.rules import compile_rules
 
 CONFIG_FILE = "pulse.toml"
 DATABASE_FILE = "pulse.sqlite3"
@@ -78,6 +80,28 @@ class SourceConfig(_Strict):
     kind: Literal["feed", "govuk", "page", "sitemap"] = "feed"
     publisher: str = ""
     selector: str = ""
+    interval: str = "daily"
+    sectors: list[str] = []
+    keep: list[str] = []
+    block: list[str] = []
+    main_selector: str = ""
+
+    @field_validator("interval")
+    @classmethod
+    def _interval(cls, value: str) -> str:
+        try:
+            parse_interval(value)
+        except PulseError as exc:  # pydantic wants a ValueError
+            raise ValueError(str(exc)) from None
+        return value
+
+    @model_validator(mode="after")
+    def _rules(self) -> SourceConfig:
+        try:
+            compile_rules(self.keep, self.block)
+        except PulseError as exc:  # pydantic wants a ValueError
+            raise ValueError(str(exc)) from None
+        return self
 
 
 class Harvest(_Strict):
@@ -109,6 +133,11 @@ class Harvest(_Strict):
     total_timeout_seconds: float = Field(
         120.0, gt=0,
         description="A whole request, however slowly the server drips, stops after this.",
+    )  # fmt: skip
+    pause_after_failures: int = Field(
+        5, ge=0,
+        description="A source failing this many harvests in a row is paused until `pulse "
+        "sources resume NAME` (0: never pause).",
     )  # fmt: skip
     concurrency: int = Field(
         8, ge=1, le=64,

@@ -47,6 +47,7 @@ def fetch_document(
     follow_pdfs: bool = True,
     etag: str = "",
     last_modified: str = "",
+    main_selector: str = "",
 ) -> FetchedDocument:
     """Fetch and extract one entry; a 304 comes back as `not_modified`."""
     response = fetcher.get(entry.url, etag=etag, last_modified=last_modified)
@@ -65,7 +66,8 @@ def fetch_document(
         if pdf.status != "ok":
             document.problem = f"the PDF is {pdf.status}: {pdf.error}"
     else:
-        page = extract_html(response.body, response.url, response.content_type, response.charset)
+        page = extract_html(response.body, response.url, response.content_type, response.charset,
+                            main_selector=main_selector or None)  # fmt: skip
         document.title = page.title
         document.text = page.text
         document.publisher = page.publisher

@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 import htmldate
 import pypdfium2 as pdfium
 import trafilatura
+from lxml.cssselect import CSSSelector, SelectorError
 
 from policypulse.decoding import decode_html, parse_html
 from policypulse.errors import ExtractError
@@ -60,14 +61,39 @@ def looks_like_html(body: bytes, content_type: str = "") -> bool:
 
 
 def extract_html(
-    body: bytes, url: str, content_type: str = "", charset: str | None = None
+    body: bytes,
+    url: str,
+    content_type: str = "",
+    charset: str | None = None,
+    main_selector: str | None = None,
 ) -> Extracted:
-    """Main text and metadata of a landing page or HTML publication (thread-safe)."""
+    """Main text and metadata of a landing page or HTML publication (thread-safe).
+    `main_selector` (a source's CSS selector for the main text) overrides the main-text
+    detection on sites where it fails; when it matches nothing, detection runs as usual."""
     with EXTRACTION_LOCK:
-        return _extract_html(body, url, content_type, charset)
+        return _extract_html(body, url, content_type, charset, main_selector)
 
 
-def _extract_html(body: bytes, url: str, content_type: str, charset: str | None) -> Extracted:
+def selected_text(tree, selector: str) -> str:
+    """The text of the elements `selector` matches, a block per line; "" when none match."""
+    try:
+        nodes = CSSSelector(selector)(tree)
+    except SelectorError as exc:
+        raise ExtractError(f"invalid main-text selector {selector!r}: {exc}") from None
+    blocks = []
+    for node in nodes:
+        parts = [" ".join(el.text_content().split()) for el in node.iter(*_BLOCKS)]
+        parts = [p for p in parts if p] or [" ".join(node.text_content().split())]
+        blocks.extend(p for p in parts if p)
+    return "\n".join(blocks)
+
+
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquote", "pre")
+
+
+def _extract_html(
+    body: bytes, url: str, content_type: str, charset: str | None, main_selector: str | None = None
+) -> Extracted:
     if body.startswith(PDF_MAGIC):
         raise ExtractError(f"{url} is a PDF, not an HTML page")
     if not looks_like_html(body, content_type):
@@ -77,11 +103,13 @@ def _extract_html(body: bytes, url: str, content_type: str, charset: str | None)
     meta = _page_metadata(tree)
     links = pdf_links(tree, url)
     published = _parse_date(meta.get("date")) or _htmldate(tree, url)
-    # trafilatura gets our tree (one parse, not two) and prunes it: read everything first.
-    document = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=False, include_comments=False, favor_precision=False
-    )
-    text = (document.text if document else "") or ""
+    text = selected_text(tree, main_selector) if main_selector else ""
+    if not text:
+        # trafilatura gets our tree (one parse, not two) and prunes it: read everything first.
+        document = trafilatura.bare_extraction(
+            tree, url=url, with_metadata=False, include_comments=False, favor_precision=False
+        )
+        text = (document.text if document else "") or ""
     title = meta.get("title") or url
     authors = meta.get("authors") or []
     return Extracted(

@@ -9,6 +9,7 @@ ETag/Last-Modified is saved only once all its entries were stored.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 from collections import deque
@@ -26,6 +27,7 @@ from policypulse.errors import PulseError
 from policypulse.harvest.documents import FetchedDocument, fetch_document
 from policypulse.harvest.fetch import Fetcher
 from policypulse.harvest.models import FetchCache
+from policypulse.rules import filter_entries
 from policypulse.sources.adapters import KINDS, DiscoveredEntry, adapter_for
 from policypulse.sources.models import Source
 from policypulse.workspace import Config
@@ -44,6 +46,8 @@ class SourceReport:
     duplicates: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    dropped: int = 0  # entries the source's keep/block rules left out
+    paused: bool = False  # this failure paused the source
 
     @property
     def failed(self) -> bool:
@@ -60,6 +64,11 @@ def sync_sources(config: Config) -> None:
                 "kind": declared.kind,
                 "publisher": declared.publisher,
                 "selector": declared.selector,
+                "interval": declared.interval,
+                "sectors": declared.sectors,
+                "keep": declared.keep,
+                "block": declared.block,
+                "main_selector": declared.main_selector,
                 "from_config": True,
             },
         )
@@ -72,21 +81,38 @@ def harvest(
     fetcher: Fetcher | None = None,
     on_entry=None,
     on_discovered=None,
+    due_only: bool = False,
+    now: datetime.datetime | None = None,
+    on_skipped=None,
 ) -> list[SourceReport]:
-    """Harvest every enabled source (or `only` one). `on_discovered(source, n)` is told how
-    many entries a source lists, `on_entry(source, entry)` when each is done (fetched, or known
-    and unchanged)."""
+    """Harvest every enabled source that is not paused (or `only` one). With `due_only`,
+    sources whose next due time has not come are skipped, and `on_skipped(source)` is told.
+    `on_discovered(source, n)` is told how many entries a source lists, `on_entry(source,
+    entry)` when each is done (fetched, or known and unchanged). `now` is for tests."""
     sync_sources(config)
+    now = now or timezone.now()
     sources = Source.objects.filter(enabled=True).exclude(kind=Source.Kind.MANUAL)
     if only:
         sources = sources.filter(name=only)
         if not sources:
             raise PulseError(f"no source named {only!r}; see `pulse sources list`")
+        if sources[0].paused_at:
+            raise PulseError(
+                f"source {only!r} is paused after {sources[0].consecutive_failures} failures "
+                f"({sources[0].last_error[:200]}); `pulse sources resume {only}` first"
+            )
+    chosen = []
+    for source in sources.filter(paused_at__isnull=True):
+        if due_only and not only and not source.is_due(now):
+            if on_skipped:
+                on_skipped(source)
+            continue
+        chosen.append(source)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(config.harvest)
     try:
-        run = _Run(config, fetcher, on_entry=on_entry, on_discovered=on_discovered)
-        return run.harvest(list(sources))
+        run = _Run(config, fetcher, on_entry=on_entry, on_discovered=on_discovered, now=now)
+        return run.harvest(chosen)
     finally:
         if own_fetcher:
             fetcher.close()
@@ -130,7 +156,10 @@ class _SourceState:
 class _Run:
     """One harvest run: a pool for network and CPU, the calling thread for the database."""
 
-    def __init__(self, config: Config, fetcher: Fetcher, on_entry=None, on_discovered=None):
+    def __init__(
+        self, config: Config, fetcher: Fetcher, on_entry=None, on_discovered=None, now=None
+    ):
+        self.now = now
         self.config = config
         self.fetcher = fetcher
         self.on_entry = on_entry
@@ -184,7 +213,7 @@ class _Run:
             self._source_failed(state, f"unexpected error: {exc!r}")
             return
         planned = 0
-        entries = entries or []
+        entries, state.report.dropped = filter_entries(entries or [], state.source.rules)
         if self.on_discovered:
             self.on_discovered(state.source, len(entries))
         found = dedup.find_known_many([canonical_url(entry.url) for entry in entries])
@@ -210,8 +239,9 @@ class _Run:
         if adapter is not None and hasattr(adapter, "enrich"):
             entry = adapter.enrich(entry, self.fetcher)
         return fetch_document(
-            entry, self.fetcher, follow_pdfs=self.config.harvest.follow_pdfs, **validators
-        )
+            entry, self.fetcher, follow_pdfs=self.config.harvest.follow_pdfs,
+            main_selector=source.main_selector, **validators,
+        )  # fmt: skip
 
     def _fetched(self, state: _SourceState, future: Future, entry: DiscoveredEntry, known) -> None:
         try:
@@ -236,15 +266,16 @@ class _Run:
         if state.report.errors:
             # Keep the old validators so the next run sees the entries that failed again.
             source.etag, source.last_modified = state.validators
-        source.record_success()
+        source.record_success(self.now, getattr(source, "server_hint", datetime.timedelta(0)))
         source.save()
         state.report.seconds = time.monotonic() - state.started
 
     def _source_failed(self, state: _SourceState, error: str) -> None:
         source = state.source
         source.etag, source.last_modified = state.validators
-        source.record_failure(error)
+        source.record_failure(error, self.now, self.config.harvest.pause_after_failures)
         source.save()
+        state.report.paused = source.paused_at is not None
         state.report.errors.append(error)
         state.report.seconds = time.monotonic() - state.started
         log.warning("source failed", extra={"source": source.name, "error": error})

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import time
 from urllib.parse import urljoin
 
 import feedparser
 import lxml.html
 
+from policypulse.cadence import server_freshness
 from policypulse.catalogue.urls import canonical_url
 from policypulse.errors import SourceError
 from policypulse.sources.adapters import DiscoveredEntry
@@ -15,6 +17,11 @@ from policypulse.sources.adapters import DiscoveredEntry
 
 def parse_feed(body: bytes, base_url: str) -> list[DiscoveredEntry]:
     """Entries of a feed; a feed too broken to yield any entry is an error."""
+    return read_feed(body, base_url)[0]
+
+
+def read_feed(body: bytes, base_url: str) -> tuple[list[DiscoveredEntry], str]:
+    """(entries, the feed's <ttl> in minutes or "")."""
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
     if parsed.bozo and not parsed.entries:
         raise SourceError(f"{base_url} is not a readable feed: {parsed.get('bozo_exception')}")
@@ -37,7 +44,7 @@ def parse_feed(body: bytes, base_url: str) -> list[DiscoveredEntry]:
                 stamp=_stamp(item),
             )
         )
-    return entries
+    return entries, str(parsed.feed.get("ttl") or "")
 
 
 def _stamp(item) -> str:
@@ -79,11 +86,19 @@ def _plain(summary: str) -> str:
 def discover(source, fetcher) -> list[DiscoveredEntry] | None:
     """Entries of the source's feed, or None when the server says nothing changed."""
     response = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
+    remember_freshness(source, response)
     if response.not_modified:
         return None
-    entries = parse_feed(response.body, response.url)
+    entries, ttl = read_feed(response.body, response.url)
+    remember_freshness(source, response, ttl)
     remember_validators(source, response)
     return entries
+
+
+def remember_freshness(source, response, ttl: str = "") -> None:
+    """How long the server says the answer stays fresh (Cache-Control, Expires, <ttl>): the
+    service stretches the source's next due time to it. Kept on the instance, not saved."""
+    source.server_hint = server_freshness(response.headers, ttl, now=time.time())
 
 
 def remember_validators(source, response) -> None:

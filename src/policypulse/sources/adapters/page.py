@@ -17,7 +17,7 @@ from lxml.cssselect import CSSSelector, SelectorError
 from policypulse.decoding import decode_html, parse_html
 from policypulse.errors import SourceError
 from policypulse.sources.adapters import DiscoveredEntry
-from policypulse.sources.adapters.feed import remember_validators
+from policypulse.sources.adapters.feed import remember_freshness, remember_validators
 
 MAX_PAGES = 5
 DEFAULT_SCOPES = (
@@ -105,6 +105,7 @@ def _next_page(tree, base_url: str) -> str | None:
 
 def discover(source, fetcher) -> list[DiscoveredEntry] | None:
     response = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
+    remember_freshness(source, response)
     if response.not_modified:
         return None
     entries, next_url = listing_links(
