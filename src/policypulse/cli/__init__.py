@@ -19,6 +19,7 @@ from policypulse.cli import (  # noqa: F401  (each module registers its commands
     pipeline,
     serve,
     setup,
+    sourcepacks,
     summaries,
     triage,
     users,

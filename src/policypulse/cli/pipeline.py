@@ -36,16 +36,24 @@ def sources() -> None:
 @click.option(
     "--selector", default="", help="CSS selector for publication links (page kind; optional)."
 )
+@click.option("--interval", default="daily", show_default=True,
+              help="How often to fetch it: hourly, daily, weekly, monthly, or 6h, 3d, 2w.")  # fmt: skip
+@click.option("--sector", "sectors", multiple=True, help="A sector key it usually serves (repeat).")
+@click.option("--keep", multiple=True, help="Keep only entries whose title or URL matches (regex; repeat).")  # fmt: skip
+@click.option("--block", multiple=True, help="Drop entries whose title or URL matches (regex; repeat).")  # fmt: skip
+@click.option("--main-selector", default="", help="CSS selector of the main text on its pages.")
 @pass_state
 def sources_add(
-    state, url: str, kind: str, name: str | None, publisher: str, selector: str
-) -> None:
+    state, url: str, kind: str, name: str | None, publisher: str, selector: str,
+    interval: str, sectors: tuple, keep: tuple, block: tuple, main_selector: str,
+) -> None:  # fmt: skip
     """Add a source by URL.
 
     \b
     Examples:
       pulse sources add https://example.org/publications.rss --publisher "Example Institute"
       pulse sources add https://example.org/reports/ --kind page --selector "h3 a"
+      pulse sources add https://example.org/news.rss --interval weekly --block "job vacanc"
     """
     import re
     from urllib.parse import urlsplit
@@ -62,14 +70,25 @@ def sources_add(
     )
     if Source.objects.filter(name=name).exists():
         raise PulseError(f"a source named {name!r} already exists; pass --name")
-    if selector:
-        from lxml.cssselect import CSSSelector, SelectorError
+    from lxml.cssselect import CSSSelector, SelectorError
 
+    for css in (selector, main_selector):
         try:
-            CSSSelector(selector)
+            CSSSelector(css) if css else None
         except SelectorError as exc:
-            raise PulseError(f"invalid CSS selector {selector!r}: {exc}") from None
-    Source.objects.create(name=name, url=url, kind=kind, publisher=publisher, selector=selector)
+            raise PulseError(f"invalid CSS selector {css!r}: {exc}") from None
+    from policypulse.cadence import parse_interval
+    from policypulse.rules import compile_rules
+
+    parse_interval(interval)
+    compile_rules(keep, block)
+    unknown = set(sectors) - set(state.config.sector_keys())
+    if unknown:
+        raise PulseError(f"unknown sector(s) {', '.join(sorted(unknown))}; known: "
+                         f"{', '.join(state.config.sector_keys())}")  # fmt: skip
+    Source.objects.create(name=name, url=url, kind=kind, publisher=publisher, selector=selector,
+                          interval=interval, sectors=list(sectors), keep=list(keep),
+                          block=list(block), main_selector=main_selector)  # fmt: skip
     output.say("Added source [bold]{}[/] ({}): {}", name, kind, url)
 
 
@@ -77,7 +96,7 @@ def sources_add(
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def sources_list(state, as_json: bool) -> None:
-    """Sources with their health, failing ones first.
+    """Sources with their health (paused and failing ones first) and when each is due.
 
     \b
     Examples:
@@ -89,19 +108,25 @@ def sources_list(state, as_json: bool) -> None:
     sync_sources(state.config)
     from policypulse.sources.models import Source
 
-    rows = sorted(Source.objects.all(), key=lambda s: (-s.consecutive_failures, s.name))
+    rows = sorted(Source.objects.all(),
+                  key=lambda s: (s.paused_at is None, -s.consecutive_failures, s.name))  # fmt: skip
     if as_json:
         output.show_json([
             {"name": s.name, "url": s.url, "kind": s.kind, "publisher": s.publisher,
              "health": s.health, "last_success": s.last_success_at,
-             "consecutive_failures": s.consecutive_failures, "last_error": s.last_error}
+             "consecutive_failures": s.consecutive_failures, "last_error": s.last_error,
+             "interval": s.interval, "next_due": s.next_due_at, "paused_at": s.paused_at,
+             "sectors": s.sectors, "keep": s.keep, "block": s.block,
+             "main_selector": s.main_selector, "pack": s.pack, "last_seen": s.last_seen}
             for s in rows
         ])  # fmt: skip
         return
-    colours = {"ok": "green", "failing": "red"}
+    colours = {"ok": "green", "failing": "red", "paused": "red"}
     output.show(output.table(
-        ("name", "kind", "health", "last success", "failures", "last error"),
-        ([s.name, s.kind, output.styled(s.health, colours.get(s.health, "yellow")),
+        ("name", "kind", "health", "every", "next due", "last success", "failures",
+         "last error"),
+        ([s.name, s.kind, output.styled(s.health, colours.get(s.health, "yellow")), s.interval,
+          s.next_due_at.strftime("%Y-%m-%d %H:%M") if s.next_due_at else "now",
           s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "never",
           s.consecutive_failures, (s.last_error or "")[:60]] for s in rows),
         title="Sources",
@@ -122,13 +147,16 @@ def harvest_table(reports):
 @cli.command()
 @click.option("--source", "only", help="Harvest only this source.")
 @click.option("--background", is_flag=True, help="Queue it for `pulse worker` instead.")
+@click.option("--all", "all_", is_flag=True, help="Also sources not yet due (paused ones stay).")
 @pass_state
-def harvest(state, only: str | None, background: bool) -> None:
-    """Fetch new and changed publications from every source.
+def harvest(state, only: str | None, background: bool, all_: bool) -> None:
+    """Fetch new and changed publications from every source that is due (each source's
+    interval, or longer when its server asks); --source NAME fetches that one now.
 
     \b
     Examples:
       pulse harvest
+      pulse harvest --all
       pulse harvest --source example-feed
     """
     from policypulse.harvest.services import harvest as run
@@ -137,7 +165,7 @@ def harvest(state, only: str | None, background: bool) -> None:
     if background:
         from policypulse.harvest.tasks import harvest_task
 
-        result = harvest_task.enqueue(only=only)
+        result = harvest_task.enqueue(only=only, due_only=not all_)
         output.say("Queued harvest as task {}; `pulse worker` runs it.", result.id)
         return
     with output.progress() as progress:
@@ -149,8 +177,17 @@ def harvest(state, only: str | None, background: bool) -> None:
         def done(source, entry) -> None:
             progress.update(task, advance=1, current=f"{source.name}: {entry.url[-50:]}")
 
-        reports = run(config, only=only, on_entry=done, on_discovered=discovered)
+        skipped = []
+        reports = run(config, only=only, on_entry=done, on_discovered=discovered,
+                      due_only=not all_, on_skipped=skipped.append)  # fmt: skip
     output.show(harvest_table(reports))
+    if skipped:
+        output.say("{} source(s) not due yet (next: {}); `pulse harvest --all` fetches them now.",
+                   len(skipped), min(s.next_due_at for s in skipped).strftime("%Y-%m-%d %H:%M"))  # fmt: skip
+    for report in reports:
+        if report.paused:
+            output.say("[red]{}[/] is paused after repeated failures; `pulse sources resume {}`"
+                       " when it is fixed.", report.source, report.source)  # fmt: skip
     for report in reports:
         for error in report.errors[:5]:
             output.say("[red]{}[/]: {}", report.source, error)

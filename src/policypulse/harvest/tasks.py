@@ -10,8 +10,8 @@ from policypulse.harvest.services import harvest
 
 
 @task()
-def harvest_task(only: str | None = None) -> dict:
-    reports = harvest(settings.PULSE, only=only)
+def harvest_task(only: str | None = None, due_only: bool = True) -> dict:
+    reports = harvest(settings.PULSE, only=only, due_only=due_only)
     return {
         r.source: {"new": r.new, "updated": r.updated, "unchanged": r.unchanged,
                    "duplicates": r.duplicates, "errors": len(r.errors)}

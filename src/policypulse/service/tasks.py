@@ -40,11 +40,14 @@ def _harvest() -> str:
     from policypulse.sources.models import Source
 
     sync_sources(settings.PULSE)
-    names = list(
-        Source.objects.filter(enabled=True)
-        .exclude(kind=Source.Kind.MANUAL)
-        .values_list("name", flat=True)
-    )
+    now = timezone.now()
+    names = [
+        source.name
+        for source in Source.objects.filter(enabled=True, paused_at__isnull=True).exclude(
+            kind=Source.Kind.MANUAL
+        )
+        if source.is_due(now)
+    ]
     for name in names:
         harvest_source_task.enqueue(name)
     if not names:

@@ -83,8 +83,11 @@ def validate_pack(name: str, data: dict, sector_keys: set[str] | None = None) ->
         sectors = tuple(raw["sectors"])
         if sector_keys is not None and not set(sectors) <= sector_keys:
             raise SourceError(f"{where}: unknown sector in {sectors}")
-        parse_interval(raw.get("interval", DEFAULT_INTERVAL))
-        compile_rules(raw.get("keep", ()), raw.get("block", ()))
+        try:
+            parse_interval(raw.get("interval", DEFAULT_INTERVAL))
+            compile_rules(raw.get("keep", ()), raw.get("block", ()))
+        except SourceError as exc:
+            raise SourceError(f"{where}: {exc}") from None
         unknown = set(raw) - set(PackEntry.__dataclass_fields__)
         if unknown:
             raise SourceError(f"{where}: unknown keys {sorted(unknown)}")

@@ -71,9 +71,10 @@ def funnel(month: datetime.date, config: Config) -> list[FunnelRow]:
 
 
 def source_health() -> list[Source]:
-    """Failing sources first (most consecutive failures first), then never fetched, then ok."""
+    """Paused sources first, then failing (most consecutive failures first), then never
+    fetched, then ok."""
     sources = list(Source.objects.filter(enabled=True))
-    order = {"failing": 0, "new": 1, "ok": 2}
+    order = {"paused": 0, "failing": 1, "new": 2, "ok": 3}
     return sorted(sources, key=lambda s: (order[s.health], -s.consecutive_failures, s.name))
 
 
