@@ -52,7 +52,6 @@ def sources_add(
     \b
     Examples:
       pulse sources add https://example.org/publications.rss --publisher "Example Institute"
-      pulse sources add https://example.org/reports/ --kind page --selector "h3 a"
       pulse sources add https://example.org/news.rss --interval weekly --block "job vacanc"
     """
     import re
@@ -157,7 +156,6 @@ def harvest(state, only: str | None, background: bool, all_: bool) -> None:
     Examples:
       pulse harvest
       pulse harvest --all
-      pulse harvest --source example-feed
     """
     from policypulse.harvest.services import harvest as run
 
