@@ -12,7 +12,7 @@ import pytest
 from django.core import signing
 from django.db import transaction
 from django.test import override_settings
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from policypulse.errors import MailError
@@ -72,6 +72,7 @@ def test_any_well_quoted_csv_gives_each_row_one_outcome(header, body, delimiter)
     header=st.sampled_from(["email", "email,name", "Email;Sectors", "name|EMAIL", "email\tx"]),
     rest=st.text(alphabet=st.sampled_from(HOSTILE) | st.characters(), max_size=300),
 )
+@example(header="email", rest="0\n\r0")  # a bare CR: two rows had shared one line number
 def test_raw_hostile_text_after_a_header_never_crashes(header, rest):
     accepted, rejected = parse_subscriber_csv(f"{header}\n{rest}", SECTORS)
     check_outcome(accepted, rejected)

@@ -82,7 +82,7 @@ def parse_sectors(raw: str, sector_keys: list[str]) -> list[str]:
 
 def _header(text: str, delimiter: str) -> list[str]:
     try:
-        first = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        first = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     except csv.Error:
         return []
     return [name.strip().lower() for name in first]
@@ -126,7 +126,7 @@ def parse_subscriber_csv(
             f"the CSV needs a header row with an `email` column (read with the delimiter "
             f"{shown}; give --delimiter if the file uses another)"
         )
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[ImportRow] = []
     rejected: list[Rejected] = []
     seen: dict[str, int] = {}
