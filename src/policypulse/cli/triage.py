@@ -109,19 +109,38 @@ def triage_explain(state, publication_id: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
 @click.option("--loo", is_flag=True, help="Leave-one-out: train on the gold file too, each "
               "item predicted by a model that never saw it.")  # fmt: skip
+@click.option("--train", "train_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Labelled items (same format) taught as editor decisions before scoring "
+              "the gold; items in both files are not scored.")  # fmt: skip
+@click.option(
+    "--curve",
+    is_flag=True,
+    help="A learning curve: sector, type and relevance "
+    "after k = 0, 10, 20 and 40 corrections drawn from the gold, the rest scored.",
+)
+@click.option(
+    "--uncertain-first",
+    is_flag=True,
+    help="With --curve: correct the items the "
+    "model is least sure of first (as the review queue's uncertainty sort does).",
+)
 @pass_state_lazy
-def eval_classify(state, gold: Path, as_json: bool, loo: bool) -> None:
+def eval_classify(state, gold: Path, as_json: bool, loo: bool, train_file: Path | None,
+                  curve: bool, uncertain_first: bool) -> None:  # fmt: skip
     """Sector, type and relevance against an editor's labels (with or without a workspace).
 
     \b
     Examples:
       pulse eval classify --gold labelled.jsonl
       pulse eval classify --gold labelled.jsonl --loo --json
+      pulse eval classify --gold labelled.jsonl --train corrections.jsonl
+      pulse eval classify --gold labelled.jsonl --curve --uncertain-first
     """
     from policypulse.triage import evaluate as evaluation
     from policypulse.workspace import default_config
 
     items = evaluation.read_gold(gold)
+    corrections = evaluation.read_gold(train_file) if train_file else None
     workspace = state.workspace_or_none()
     config = workspace.config if workspace else default_config()
     from policypulse.triage import services  # needs Django, started just above
@@ -130,11 +149,32 @@ def eval_classify(state, gold: Path, as_json: bool, loo: bool) -> None:
 
     embed = get_embedder(config.triage.embedding)
     threshold = config.triage.relevance_threshold
-    if loo:
-        base = services.bundled_examples() + (services.editor_examples() if workspace else [])
-        result = evaluation.cross_validate(
-            items, base, Taxonomy.from_config(config), embed, threshold=threshold
+    base = services.bundled_examples() + (services.editor_examples() if workspace else [])
+    taxonomy = Taxonomy.from_config(config)
+    if curve:
+        rows = evaluation.learning_curve(
+            items, base, taxonomy, embed, threshold=threshold,
+            order="uncertain" if uncertain_first else "random",
+        )  # fmt: skip
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        output.show(output.table(
+            ("k", "draws", "scored", "sector macro-F1", "(k=0 on same)", "sector acc",
+             "type acc", "relevance P", "relevance R"),
+            ([r["k"], r["draws"], r["scored"], f"{r['sector_macro_f1']:.3f}",
+              f"{r['sector_macro_f1_without']:.3f}",
+              f"{r['sector_accuracy']:.3f}", f"{r['type_accuracy']:.3f}",
+              f"{r['relevance_precision']:.3f}", f"{r['relevance_recall']:.3f}"] for r in rows),
+            title=f"Learning curve on {gold.name}",
+        ))  # fmt: skip
+        return
+    if corrections is not None:
+        result = evaluation.train_and_evaluate(
+            items, corrections, base, taxonomy, embed, threshold=threshold
         )
+    elif loo:
+        result = evaluation.cross_validate(items, base, taxonomy, embed, threshold=threshold)
     else:
         model = services.current_model(config) if workspace else services.default_model_for(config)
         result = evaluation.evaluate(items, model, embed, threshold)
