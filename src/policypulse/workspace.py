@@ -42,6 +42,16 @@ OUT_OF_SCOPE_HINTS = (
 )  # fmt: skip
 
 
+OUT_OF_SCOPE_NOTES = (
+    "Higher education, universities and their students are out of scope, even on mental health.",
+    "Adult skills, further education colleges and apprenticeships are out of scope.",
+    "Young people's employment, unemployment and economic inactivity are out of scope unless "
+    "they are for care leavers.",
+    "Fire and rescue services are out of scope, although the police inspectorate inspects them.",
+    "Road safety and road casualties are out of scope, even when the casualties are children.",
+)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -66,6 +76,12 @@ class Sector(_Strict):
     description: str
     include: list[str] = []
     exclude: list[str] = []
+    scope_notes: list[str] = Field(
+        default_factory=list,
+        description="Short sentences in the editor's words on where borderline items belong "
+        '("Health services in prisons belong to Criminal Justice"); the triage embeds them '
+        "and learns from them as labelled examples, not as keywords.",
+    )
 
 
 class PublicationType(_Strict):
@@ -172,6 +188,12 @@ class Triage(_Strict):
         default_factory=lambda: list(OUT_OF_SCOPE_HINTS),
         description="Phrases (whole words) that point away from every sector: the usual "
         "out-of-scope fields.",
+    )
+    out_of_scope_notes: list[str] = Field(
+        default_factory=lambda: list(OUT_OF_SCOPE_NOTES),
+        description="Sentences in the editor's words on what is out of scope although it "
+        'sounds close ("Higher education and adult skills are out of scope"); learnt from '
+        "as labelled examples of out-of-scope items, like each sector's scope_notes.",
     )
 
 

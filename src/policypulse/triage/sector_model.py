@@ -27,11 +27,39 @@ import numpy as np
 from policypulse.triage.publication_type import BRIEFING, REPORT, cue_features, type_by_rules
 
 OUT = "out"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 TEXT_LIMIT = 1500
 SIMILARITY_SCALE = 10.0
 NEIGHBOURS = 7
 NEIGHBOUR_SHARPNESS = 20.0  # puts the cosine similarities on the scale of the standardised rest
+NOTE_WEIGHT = 6.0  # one scope note weighs as much as six bundled examples
+
+# Where a service happens, by the reader's field it belongs to. The phrases only find the
+# setting; how much each setting counts against the topic words is learnt (the regression's
+# weights on these counts), from the scope notes, the seeds and every editor decision.
+SETTINGS = {
+    "justice": (
+        "prison", "prisons", "prisoner", "prisoners", "police", "police force", "police forces",
+        "constabulary", "police custody", "custody", "court", "courts", "probation",
+        "young offender institution", "young offender institutions", "secure training centre",
+        "secure training centres", "youth offending", "youth justice", "liaison and diversion",
+    ),
+    "children": (
+        "school", "schools", "pupil", "pupils", "children's home", "children's homes",
+        "foster", "foster care", "fostering", "nursery", "early years", "health visiting",
+        "health visitors", "children's services", "children's social care", "care leavers",
+    ),
+    "adult-care": (
+        "care home", "care homes", "hospital", "hospitals", "gp", "gps", "general practice",
+        "general practices", "primary care", "nhs trust", "nhs trusts", "maternity", "ward",
+        "wards", "adult social care", "home care",
+    ),
+    "out": (
+        "university", "universities", "higher education", "further education", "college",
+        "colleges", "apprenticeship", "apprenticeships", "employer", "employers",
+        "fire and rescue", "fire service", "road", "roads", "labour market",
+    ),
+}  # fmt: skip
 
 
 @dataclass
@@ -57,6 +85,8 @@ class Taxonomy:
     include: list[list[str]]
     exclude: list[list[str]]
     out_of_scope: list[str] = field(default_factory=list)
+    notes: list[list[str]] = field(default_factory=list)  # each sector's scope notes
+    out_notes: list[str] = field(default_factory=list)  # [triage] out_of_scope_notes
 
     @classmethod
     def from_config(cls, config) -> Taxonomy:
@@ -66,13 +96,30 @@ class Taxonomy:
             include=[[h.lower() for h in s.include] for s in config.sectors],
             exclude=[[h.lower() for h in s.exclude] for s in config.sectors],
             out_of_scope=[h.lower() for h in config.triage.out_of_scope_hints],
+            notes=[list(s.scope_notes) for s in config.sectors],
+            out_notes=list(config.triage.out_of_scope_notes),
         )
 
     def fingerprint(self) -> str:
         data = json.dumps(
-            [self.keys, self.descriptions, self.include, self.exclude, self.out_of_scope]
-        )
+            [self.keys, self.descriptions, self.include, self.exclude, self.out_of_scope,
+             self.notes, self.out_notes]
+        )  # fmt: skip
         return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+    def scope_notes(self) -> list[tuple[str, str]]:
+        """Every scope note as (class, note): the sectors' own, then the out-of-scope ones."""
+        pairs = [(key, note) for key, notes in zip(self.keys, self.notes, strict=False)
+                 for note in notes]  # fmt: skip
+        return pairs + [(OUT, note) for note in self.out_notes]
+
+    def note_examples(self) -> list[TrainingExample]:
+        """The scope notes as labelled prototypes: short examples an editor wrote."""
+        return [
+            TrainingExample(title=note, text=note, publisher="scope note", sector=key,
+                            origin="note", ref=f"{key} note {index}")
+            for index, (key, note) in enumerate(self.scope_notes(), start=1)
+        ]  # fmt: skip
 
     def matching_hints(self, text: str) -> dict[str, dict[str, list[str]]]:
         """Hint phrases found in the text, whole words only ("send" is not in "sending")."""
@@ -146,14 +193,20 @@ class Encoded:
 
 
 def encode(items: list, taxonomy: Taxonomy, prototypes: np.ndarray, embed) -> Encoded:
-    """items: anything with title, text, publisher (Item or TrainingExample)."""
+    """items: anything with title, text, publisher (Item or TrainingExample). `prototypes`
+    holds the sectors' descriptions, then the scope notes (`prototype_texts`)."""
     titles = embed([item.title or "untitled" for item in items])
     body = embed([document_text(item.title, item.publisher, item.text) for item in items])
-    similarity_body = body @ prototypes.T * SIMILARITY_SCALE
-    similarity_title = titles @ prototypes.T * SIMILARITY_SCALE
-    hints, hint_counts, cues = [], [], []
+    sectors = len(taxonomy.keys)
+    descriptions, notes = prototypes[:sectors], prototypes[sectors:]
+    similarity_body = body @ descriptions.T * SIMILARITY_SCALE
+    similarity_title = titles @ descriptions.T * SIMILARITY_SCALE
+    note_body = _nearest_note(body, notes, taxonomy) * SIMILARITY_SCALE
+    note_title = _nearest_note(titles, notes, taxonomy) * SIMILARITY_SCALE
+    hints, hint_counts, cues, settings = [], [], [], []
     for item in items:
-        matched = taxonomy.matching_hints(f"{item.title} {item.publisher} {item.text[:TEXT_LIMIT]}")
+        text = f"{item.title} {item.publisher} {item.text[:TEXT_LIMIT]}"
+        matched = taxonomy.matching_hints(text)
         hints.append(matched)
         hint_counts.append(
             [np.log1p(len(matched[k]["include"])) for k in taxonomy.keys]
@@ -161,17 +214,51 @@ def encode(items: list, taxonomy: Taxonomy, prototypes: np.ndarray, embed) -> En
             + [np.log1p(len(matched[OUT]["include"]))]
         )
         cues.append(cue_features(item.title, item.publisher, item.text))
+        settings.append(setting_features(item.title, text))
     features = np.hstack(
         [
             body,
             titles,
             similarity_body,
             similarity_title,
+            note_body,
+            note_title,
             np.asarray(hint_counts, dtype=np.float32).reshape(len(items), -1),
             np.asarray(cues, dtype=np.float32).reshape(len(items), -1),
+            np.asarray(settings, dtype=np.float32).reshape(len(items), -1),
         ]
     ).astype(np.float32)
     return Encoded(body=body, features=features, hints=hints)
+
+
+def prototype_texts(taxonomy: Taxonomy) -> list[str]:
+    return taxonomy.descriptions + [note for _, note in taxonomy.scope_notes()]
+
+
+def _nearest_note(vectors: np.ndarray, notes: np.ndarray, taxonomy: Taxonomy) -> np.ndarray:
+    """Per class (sectors, then out): the cosine similarity of the closest scope note, 0
+    where a class has none."""
+    classes = [*taxonomy.keys, OUT]
+    owners = [classes.index(key) for key, _ in taxonomy.scope_notes()]
+    nearest = np.zeros((len(vectors), len(classes)), dtype=np.float32)
+    if len(owners):
+        similarity = vectors @ notes.T
+        for column, owner in enumerate(owners):
+            nearest[:, owner] = np.maximum(nearest[:, owner], similarity[:, column])
+    return nearest
+
+
+def setting_features(title: str, text: str) -> list[float]:
+    """How strongly each setting (SETTINGS) is present: in the title, in the text, and its
+    share of all setting mentions (so the dominant setting stands out)."""
+    title_words, text_words = _words(title), _words(text)
+    in_title, in_text = [], []
+    for phrases in SETTINGS.values():
+        in_title.append(sum(_cached_words(p) in title_words for p in phrases))
+        in_text.append(sum(text_words.count(_cached_words(p)) for p in phrases))
+    total = sum(in_text) or 1
+    return ([float(np.log1p(n)) for n in in_title] + [float(np.log1p(n)) for n in in_text]
+            + [n / total for n in in_text])  # fmt: skip
 
 
 # -- the model ------------------------------------------------------------------------------
@@ -267,7 +354,8 @@ class TriageModel:
     def neighbour_vote(self, body: np.ndarray) -> np.ndarray:
         classes = self.sector.classes
         labels = np.array([classes.index(m["sector"]) for m in self.example_meta])
-        weights = np.array([EDITOR_WEIGHT if m["origin"] == "editor" else 1.0
+        weights = np.array([EDITOR_WEIGHT if m["origin"] == "editor"
+                            else ORIGIN_WEIGHTS.get(m["origin"], 1.0)
                             for m in self.example_meta])  # fmt: skip
         similarities = body @ self.example_vectors.T
         k = min(NEIGHBOURS, similarities.shape[1])
@@ -311,6 +399,7 @@ class TriageModel:
 # -- training -------------------------------------------------------------------------------
 
 EDITOR_WEIGHT = 2.0
+ORIGIN_WEIGHTS = {"note": NOTE_WEIGHT}
 REGULARISATION = 0.1  # inverse strength (C); small data, many features
 
 
@@ -318,13 +407,15 @@ def train(examples: list[TrainingExample], taxonomy: Taxonomy, embed, *, calibra
           editor_weight: float = EDITOR_WEIGHT) -> TriageModel:  # fmt: skip
     """Fit the sector and type models on labelled examples. Editors' examples weigh more;
     sectors unknown to the taxonomy count as out of scope (a sector was removed)."""
-    prototypes = embed(taxonomy.descriptions)
+    prototypes = embed(prototype_texts(taxonomy))
+    examples = list(examples) + taxonomy.note_examples()
     encoded = encode(examples, taxonomy, prototypes, embed)
     known = set(taxonomy.keys)
     sectors = [e.sector if e.sector in known else OUT for e in examples]
-    weights = np.array([editor_weight if e.origin == "editor" else 1.0 for e in examples])
+    weights = np.array([ORIGIN_WEIGHTS.get(e.origin, 1.0) for e in examples])
+    weights[[e.origin == "editor" for e in examples]] = editor_weight
     sector_model = fit_linear(encoded.features, sectors, weights, calibrate=calibrate)
-    typed = [i for i, e in enumerate(examples) if e.type in (REPORT, BRIEFING)]
+    typed = [i for i, e in enumerate(examples) if e.type in (REPORT, BRIEFING)]  # not notes
     type_model = None
     if len({examples[i].type for i in typed}) == 2:
         type_model = fit_linear(

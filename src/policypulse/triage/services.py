@@ -49,7 +49,8 @@ def seeds_fingerprint(taxonomy: Taxonomy) -> str:
     """What the bundled default model was trained from: the seed files and the taxonomy."""
     package = resources.files("policypulse.triage")
     settings = [taxonomy.fingerprint(), sector_model.FORMAT_VERSION, sector_model.TEXT_LIMIT,
-                sector_model.REGULARISATION, sector_model.SIMILARITY_SCALE]  # fmt: skip
+                sector_model.REGULARISATION, sector_model.SIMILARITY_SCALE,
+                sector_model.NOTE_WEIGHT, sector_model.SETTINGS]  # fmt: skip
     digest = hashlib.sha256(json.dumps(settings).encode())
     for name in ("house_examples.jsonl", "seeds.jsonl"):
         digest.update(package.joinpath(name).read_bytes())
