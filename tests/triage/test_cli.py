@@ -33,6 +33,14 @@ def test_eval_classify_without_a_workspace(tmp_path):
     assert report["sector"]["accuracy"] == 1.0, report["errors"]
     table = pulse("eval", "classify", "--gold", str(gold), cwd=tmp_path)
     assert table.returncode == 0 and "macro-F1" in table.stdout and "adult-care" in table.stdout
+    corrections = tmp_path / "corrections.jsonl"
+    corrections.write_text(json.dumps(GOLD[2]) + "\n")
+    taught = pulse("eval", "classify", "--gold", str(gold), "--train", str(corrections),
+                   "--json", cwd=tmp_path)  # fmt: skip
+    assert taught.returncode == 0, taught.stderr
+    assert json.loads(taught.stdout)["n"] == 2 and json.loads(taught.stdout)["corrections"] == 1
+    curve = pulse("eval", "classify", "--gold", str(gold), "--curve", "--json", cwd=tmp_path)
+    assert curve.returncode == 0 and [r["k"] for r in json.loads(curve.stdout)] == [0]
     missing = pulse("eval", "classify", "--gold", str(tmp_path / "nope.jsonl"), cwd=tmp_path)
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
 
@@ -64,8 +72,12 @@ def test_triage_train_and_explain_in_a_workspace(tmp_path):
     assert why["stored"]["decided_by"] == "model"
     assert "probation" in why["hints"]["justice"]["include"]
     assert len(why["neighbours"]) == 5
+    assert all(n["origin"] != "note" for n in why["neighbours"])
+    assert len(why["notes"]) == 3 and all(n["origin"] == "note" for n in why["notes"])
+    assert why["settings"]["justice"] == ["probation"]
     readable = pulse("-w", str(workspace), "triage", "explain", pk)
     assert "Nearest labelled examples" in readable.stdout
+    assert "Scope note (" in readable.stdout and "Setting (justice): probation" in readable.stdout
     report = pulse("-w", str(workspace), "eval", "classify", "--gold", str(_gold_file(tmp_path)),
                    "--json")  # fmt: skip
     assert report.returncode == 0 and json.loads(report.stdout)["n"] == 3

@@ -56,3 +56,55 @@ def test_read_gold_names_the_bad_line(tmp_path):
         read_gold(path)
     with pytest.raises(GoldFileError, match="cannot read"):
         read_gold(tmp_path / "missing.jsonl")
+
+
+def test_uncertainty_is_one_minus_the_gap_between_the_two_likeliest():
+    from policypulse.triage.evaluate import uncertainty
+
+    assert uncertainty({"a": 0.5, "b": 0.5, "out": 0.0}) == 1.0
+    assert uncertainty({"a": 0.9, "b": 0.05, "out": 0.05}) == 0.15
+    assert uncertainty({"a": 1.0}) == 0.0
+
+
+def _gold(rows):
+    return [GoldItem(*row) for row in rows]
+
+
+CORRECTABLE = [
+    ("p1", "Health care for people in prison", "Justice Trust", "Prisoners' GP care.",
+     "justice", "report"),
+    ("p2", "Mental health nurses in police custody", "NHS", "Detainees assessed.",
+     "justice", "report"),
+    ("c1", "Children's homes inspection outcomes", "Ofsted", "Homes for children.",
+     "children", "briefing"),
+    ("o1", "Rail freight statistics", "Rail Office", "Freight trains.", "out", "briefing"),
+]  # fmt: skip
+
+
+def test_corrections_are_taught_before_scoring_and_are_not_scored(embed):
+    from policypulse.triage.evaluate import train_and_evaluate
+    from policypulse.triage.sector_model import Taxonomy, bundled_examples
+    from policypulse.workspace import default_config
+
+    gold = _gold(CORRECTABLE)
+    taxonomy = Taxonomy.from_config(default_config())
+    result = train_and_evaluate(gold, gold[:2], bundled_examples(), taxonomy, embed)
+    assert result["n"] == 2 and result["corrections"] == 2
+    assert {e["id"] for e in result["errors"]} <= {"c1", "o1"}
+    with pytest.raises(GoldFileError):
+        train_and_evaluate(gold, gold, bundled_examples(), taxonomy, embed)
+
+
+def test_learning_curve_rows_for_each_k_with_the_uncorrected_model_beside(embed):
+    from policypulse.triage.evaluate import learning_curve
+    from policypulse.triage.sector_model import Taxonomy, bundled_examples
+    from policypulse.workspace import default_config
+
+    gold = _gold(CORRECTABLE)
+    taxonomy = Taxonomy.from_config(default_config())
+    rows = learning_curve(gold, bundled_examples(), taxonomy, embed, ks=(0, 2, 9), repeats=2,
+                          order="uncertain")  # fmt: skip
+    assert [r["k"] for r in rows] == [0, 2]  # 9 corrections would leave nothing to score
+    assert rows[0]["scored"] == 4 and rows[1]["scored"] == 2 and rows[1]["draws"] == 1
+    assert rows[0]["sector_macro_f1"] == rows[0]["sector_macro_f1_without"]
+    assert 0.0 <= rows[1]["sector_macro_f1"] <= 1.0

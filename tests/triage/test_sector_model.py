@@ -88,3 +88,47 @@ def test_the_bundled_default_model_is_up_to_date_with_the_seeds():
         resources.files("policypulse.triage").joinpath(DEFAULT_MODEL_FILE).read_text("utf-8")
     )
     assert bundled["seeds"] == seeds_fingerprint(Taxonomy.from_config(default_config()))
+
+
+def test_scope_notes_are_learnt_as_labelled_examples_and_pull_towards_their_sector(embed):
+    """The notes are prototypes with labels, not keywords: a note on prison health care moves
+    an item about health care for prisoners towards Criminal Justice, and the out-of-scope
+    note on apprenticeships moves an apprenticeship item towards out, though neither item
+    repeats its note's words."""
+    import dataclasses
+
+    taxonomy = Taxonomy.from_config(default_config())
+    assert any(taxonomy.notes) and taxonomy.out_notes
+    bare = dataclasses.replace(taxonomy, notes=[[] for _ in taxonomy.keys], out_notes=[])
+    items = [
+        Item("Healthcare for older people in prison: a needs assessment",
+             "Older prisoners need help with dementia, mobility and personal care.",
+             "Public Health England"),
+        Item("Apprenticeship starts among 16 to 18 year olds",
+             "Figures on young people starting apprenticeships with employers.",
+             "Department for Education"),
+    ]  # fmt: skip
+    with_notes = train(bundled_examples(), taxonomy, embed, calibrate=False)
+    without = train(bundled_examples(), bare, embed, calibrate=False)
+    assert sum(m["origin"] == "note" for m in with_notes.example_meta) == len(
+        taxonomy.scope_notes()
+    )
+    assert not any(m["origin"] == "note" for m in without.example_meta)
+    noted, plain = classify(items, with_notes, embed), classify(items, without, embed)
+    assert noted[0].sector_scores["justice"] > plain[0].sector_scores["justice"]
+    assert noted[1].sector_scores["out"] > plain[1].sector_scores["out"]
+
+
+def test_settings_are_found_and_counted_in_title_and_text():
+    from policypulse.triage.sector_model import SETTINGS, setting_features, settings_found
+
+    found = settings_found("Mental health nurses in police custody and in hospital wards")
+    assert "police custody" in found["justice"] and "hospital" in found["adult-care"]
+    assert "children" not in found
+    features = setting_features("Care in prisons", "Care in prisons and a care home. Prisons.")
+    groups = list(SETTINGS)
+    assert len(features) == 3 * len(groups)
+    justice = groups.index("justice")
+    assert features[justice] > 0  # in the title
+    share = features[2 * len(groups) :]
+    assert share[justice] > share[groups.index("adult-care")] > 0

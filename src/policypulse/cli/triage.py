@@ -79,7 +79,8 @@ def triage_explain(state, publication_id: int, as_json: bool) -> None:
             "stored": None if stored is None else {
                 "sector": stored.sector, "type": stored.type, "decided_by": stored.decided_by,
                 "decision": stored.decision},
-            "hints": why.hints, "neighbours": why.neighbours,
+            "hints": why.hints, "settings": why.settings, "notes": why.notes,
+            "neighbours": why.neighbours,
         }  # fmt: skip
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -95,6 +96,11 @@ def triage_explain(state, publication_id: int, as_json: bool) -> None:
     for key, found in why.hints.items():
         parts = [f"+{h}" for h in found["include"]] + [f"-{h}" for h in found["exclude"]]
         output.say("Hints for {}: {}", key, ", ".join(parts))
+    for key, phrases in why.settings.items():
+        output.say("Setting ({}): {}", key, ", ".join(phrases))
+    for note in why.notes:
+        output.say("Scope note ({}, similarity {:.2f}): {}", note["sector"], note["similarity"],
+                   note["title"])  # fmt: skip
     output.show(output.table(
         (("similarity", "right"), "sector", "type", "from", "title"),
         ([f"{n['similarity']:.2f}", n["sector"], n["type"] or "", n["origin"],

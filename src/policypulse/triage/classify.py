@@ -1,8 +1,8 @@
 """Triage's pure core: an item's relevance, sector and type from its text and metadata.
 
 `classify(items, model, embed, threshold)` -> one `Labels` per item; `explain(item, ...)` says
-why: the probabilities, the type rule that fired, matching hint phrases and the nearest
-labelled examples."""
+why: the probabilities, the type rule that fired, matching hint phrases, the settings found,
+the nearest scope notes and the nearest labelled examples."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from policypulse.triage.publication_type import REPORT, type_by_rules
-from policypulse.triage.sector_model import OUT, Encoded, TriageModel, encode
+from policypulse.triage.sector_model import (
+    OUT,
+    TEXT_LIMIT,
+    Encoded,
+    TriageModel,
+    encode,
+    settings_found,
+)
 
 
 @dataclass
@@ -96,6 +103,8 @@ class Explanation:
     hints: dict[str, dict[str, list[str]]]
     neighbours: list[dict]
     model_version: str
+    notes: list[dict] = field(default_factory=list)  # the nearest scope notes
+    settings: dict[str, list[str]] = field(default_factory=dict)  # setting phrases, per class
 
 
 def explain(item: Item, model: TriageModel, embed, threshold: float = 0.5, *,
@@ -105,9 +114,15 @@ def explain(item: Item, model: TriageModel, embed, threshold: float = 0.5, *,
     encoded = encode([item], model.taxonomy, model.prototypes, embed)
     labels = labels_from([item], encoded, model, threshold)[0]
     similarities = model.example_vectors @ encoded.body[0]
-    order = np.argsort(-similarities)[:neighbours]
-    nearest = [
-        {**model.example_meta[i], "similarity": round(float(similarities[i]), 3)} for i in order
-    ]
+    examples = [i for i, meta in enumerate(model.example_meta) if meta["origin"] != "note"]
+    notes = [i for i, meta in enumerate(model.example_meta) if meta["origin"] == "note"]
+
+    def nearest(indices: list[int], count: int) -> list[dict]:
+        ranked = sorted(indices, key=lambda i: -similarities[i])[:count]
+        return [{**model.example_meta[i], "similarity": round(float(similarities[i]), 3)}
+                for i in ranked]  # fmt: skip
+
     hints = {k: v for k, v in encoded.hints[0].items() if v["include"] or v["exclude"]}
-    return Explanation(labels, hints, nearest, model.version)
+    text = f"{item.title} {item.publisher} {item.text[:TEXT_LIMIT]}"
+    return Explanation(labels, hints, nearest(examples, neighbours), model.version,
+                       notes=nearest(notes, 3), settings=settings_found(text))  # fmt: skip

@@ -248,6 +248,14 @@ def _nearest_note(vectors: np.ndarray, notes: np.ndarray, taxonomy: Taxonomy) ->
     return nearest
 
 
+def settings_found(text: str) -> dict[str, list[str]]:
+    """The setting phrases in a text, per class: what `pulse triage explain` shows."""
+    words = _words(text)
+    found = {key: [p for p in phrases if _cached_words(p) in words]
+             for key, phrases in SETTINGS.items()}  # fmt: skip
+    return {key: phrases for key, phrases in found.items() if phrases}
+
+
 def setting_features(title: str, text: str) -> list[float]:
     """How strongly each setting (SETTINGS) is present: in the title, in the text, and its
     share of all setting mentions (so the dominant setting stands out)."""
