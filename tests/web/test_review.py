@@ -56,6 +56,39 @@ def test_queue_leaves_out_other_months_and_irrelevant_items(month_items):
 
 
 @pytest.mark.django_db
+def test_queue_can_put_the_least_sure_labels_first_and_marks_close_calls(
+    editor_client, month_items
+):
+    first, second, third = month_items[:3]
+    sure = {"adult-care": 0.9, "children": 0.04, "justice": 0.03, "out": 0.03}
+    close = {"adult-care": 0.1, "children": 0.05, "justice": 0.45, "out": 0.4}
+    TriageLabel.objects.filter(publication__in=month_items).update(sector_scores=sure)
+    TriageLabel.objects.filter(publication__in=month_items).update(
+        sector="justice", type="report", relevance=0.9
+    )
+    TriageLabel.objects.filter(publication__in=[first, second, third]).update(
+        sector_scores=close, relevance=0.55
+    )
+    TriageLabel.objects.filter(publication=third).update(decided_by="editor")
+    groups = review.queue(factories.MONTH, settings.PULSE, sector="justice", type="report",
+                          sort="uncertain")  # fmt: skip
+    rows = [row for group in groups for row in group.rows]
+    assert {rows[0].pk, rows[1].pk} == {first.pk, second.pk}
+    assert rows[0].uncertainty == 0.95 and rows[0].runner_up == "out"
+    decided = next(row for row in rows if row.pk == third.pk)
+    assert decided.uncertainty == 0.0 and decided.runner_up == ""  # the editor has decided
+    assert all(row.uncertainty <= 0.95 for row in rows)
+    by_relevance = review.queue(factories.MONTH, settings.PULSE, sector="justice", type="report")
+    plain = [row.pk for group in by_relevance for row in group.rows]
+    assert {first.pk, second.pk} <= set(plain[-3:])  # least relevant: last unless sorted
+    page = editor_client.get(reverse("editor:queue"), {"month": "2026-11", "sort": "uncertain"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "close call: out?" in html
+    assert 'value="uncertain" selected' in html
+    assert len(plain) == len(rows) == len(month_items)
+
+
+@pytest.mark.django_db
 def test_accept_via_htmx_trains_the_triage_and_is_audited(editor_client, editor, month_items):
     item = month_items[1]
     response = editor_client.post(

@@ -19,6 +19,7 @@ from policypulse.editions.services import latest_month
 from policypulse.months import month_bounds
 from policypulse.summaries.guard import FIGURE, normalised_figures
 from policypulse.summaries.models import Summary
+from policypulse.triage.evaluate import uncertainty
 from policypulse.triage.models import TriageLabel
 from policypulse.workspace import Config
 
@@ -55,6 +56,8 @@ class QueueRow:
     sector: str
     type: str
     summary_state: str  # "ok", "failing" or "missing"
+    uncertainty: float = 0.0  # 1 - (top - runner-up probability); 0 once an editor decided
+    runner_up: str = ""  # set when the sector and the runner-up are close
 
     @classmethod
     def of(cls, publication) -> QueueRow:
@@ -68,7 +71,20 @@ class QueueRow:
             label.relevance if label else 0.0, label.decision if label else "pending",
             label.sector if label else "", label.type if label else "",
             "missing" if summary is None else ("ok" if summary.passed else "failing"),
+            *(doubt(label.sector_scores, label.decided_by) if label else (0.0, "")),
         )  # fmt: skip
+
+
+CLOSE = 0.8  # uncertainty at or above this: the sector and its runner-up are within 0.2
+
+
+def doubt(scores: dict | None, decided_by: str) -> tuple[float, str]:
+    """(uncertainty, runner-up when close) of a model's label; an editor's label is certain."""
+    if decided_by == TriageLabel.DecidedBy.EDITOR or not scores:
+        return 0.0, ""
+    value = uncertainty(scores)
+    ranked = sorted(scores, key=scores.get, reverse=True)
+    return value, ranked[1] if value >= CLOSE and len(ranked) > 1 else ""
 
 
 @dataclass
@@ -82,14 +98,18 @@ class QueueGroup:
 
 QUEUE_FIELDS = (
     "id", "title", "publisher", "published", "label__relevance", "label__decision",
-    "label__sector", "label__type", "summary__id", "summary__passed",
+    "label__sector", "label__type", "summary__id", "summary__passed", "label__sector_scores",
+    "label__decided_by",
 )  # fmt: skip
+SORTS = ("relevance", "uncertain")
 
 
 def queue(month: datetime.date, config: Config, *, status: str = "", sector: str = "",
-          type: str = "") -> list[QueueGroup]:  # fmt: skip
+          type: str = "", sort: str = "") -> list[QueueGroup]:  # fmt: skip
     """This month's candidates (relevant by the model, or decided by an editor), grouped by
-    sector in the configured order, then type, best first. One query, whatever the count."""
+    sector in the configured order, then type, best first, or with sort="uncertain" the
+    model's least sure labels first (an editor's first corrections then teach the most).
+    One query, whatever the count."""
     rows = (
         month_publications(month)
         .filter(Q(label__relevant=True) | Q(label__decided_by=TriageLabel.DecidedBy.EDITOR))
@@ -106,7 +126,7 @@ def queue(month: datetime.date, config: Config, *, status: str = "", sector: str
     sector_labels = {s.key: s.label for s in config.sectors} | {OUT: "Out of scope"}
     groups: dict[tuple[str, str], QueueGroup] = {}
     for pk, title, publisher, published, relevance, decision, sector_key, type_key, \
-            summary_id, passed in rows.values_list(*QUEUE_FIELDS):  # fmt: skip
+            summary_id, passed, scores, decided_by in rows.values_list(*QUEUE_FIELDS):  # fmt: skip
         key = (sector_key or OUT, type_key or "")
         group = groups.get(key)
         if group is None:
@@ -115,8 +135,22 @@ def queue(month: datetime.date, config: Config, *, status: str = "", sector: str
             )
         state = "missing" if summary_id is None else ("ok" if passed else "failing")
         group.rows.append(
-            QueueRow(pk, title, publisher, published, relevance, decision, key[0], key[1], state)
+            QueueRow(
+                pk,
+                title,
+                publisher,
+                published,
+                relevance,
+                decision,
+                key[0],
+                key[1],
+                state,
+                *doubt(scores, decided_by),
+            )  # fmt: skip
         )
+    if sort == "uncertain":
+        for group in groups.values():
+            group.rows.sort(key=lambda row: -row.uncertainty)
     return sorted(
         groups.values(),
         key=lambda g: (

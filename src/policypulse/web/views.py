@@ -114,7 +114,7 @@ def _choices():
 @editor_required
 def review_queue(request):
     month = month_from(request)
-    filters = {key: request.GET.get(key, "") for key in ("status", "sector", "type")}
+    filters = {key: request.GET.get(key, "") for key in ("status", "sector", "type", "sort")}
     groups = review.queue(month, config(), **filters)
     total = sum(len(group.rows) for group in groups)
     sectors, types = _choices()
@@ -127,6 +127,7 @@ def review_queue(request):
         "sectors": sectors,
         "types": types,
         "statuses": review.STATUSES,
+        "sorts": review.SORTS,
         "item_base": reverse("editor:item", args=[0]).removesuffix("0/"),
         "month_key": month.strftime("%Y-%m"),
     }

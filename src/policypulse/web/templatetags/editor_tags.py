@@ -50,6 +50,9 @@ def _row_html(row, item_base: str, month_key: str, *, oob: bool = False,
         if row.summary_state != "ok"
         else ""
     )
+    if row.runner_up:
+        flag += (f' <span class="badge close" title="close to {e(row.runner_up)}">'
+                 f"close call: {e(row.runner_up)}?</span>")  # fmt: skip
     return (
         f'<li id="row-{row.pk}" class="queue-row status-{e(row.decision)}'
         f'{" selected" if selected else ""}" data-item="{row.pk}"'
