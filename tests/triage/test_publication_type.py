@@ -23,6 +23,17 @@ from policypulse.triage.publication_type import type_by_rules
         ("Guidance for youth workers", "A Charity", "", "report"),
         ("Carers survey 2031", "A Charity", "", "briefing"),
         ("Listening to young people: findings", "An Inspectorate", "", "report"),
+        ("Anything at all", "A Charity", "NewsArticle", "briefing"),
+        ("Anything at all", "A Charity", "https://schema.org/ScholarlyArticle", "report"),
+        ("A guide to absence statistics", "Some Department", "", "report"),
+        (
+            "New series of joint inspections to focus on domestic abuse",
+            "An Inspectorate",
+            "",
+            "briefing",
+        ),
+        ("Care leavers face acute challenges", "Children's Services News", "", "briefing"),
+        ("An evaluation of care for older prisoners", "Care Times", "", "report"),
     ],
 )
 def test_rules(title, publisher, document_type, expected):
@@ -45,3 +56,21 @@ def test_text_saying_official_statistics_makes_a_briefing():
         "Pupils with support plans", "A Department", text="These official statistics show..."
     )
     assert kind == "briefing" and "official statistics" in reason
+
+
+@pytest.mark.parametrize(("pages", "expected"), [(120, "report"), (3, "briefing"), (12, None)])
+def test_the_report_pdf_page_count_is_metadata_that_wins_over_the_title(pages, expected):
+    ruled = type_by_rules("Quarterly figures on hospital waits", "A Think Tank", pages=pages)
+    if expected is None:
+        assert ruled == ("briefing", "title says 'Quarterly'")
+    else:
+        assert ruled[0] == expected and f"{pages} pages" in ruled[1]
+
+
+def test_the_opening_of_the_text_decides_when_nothing_else_does():
+    assert type_by_rules("Left out", "A Charity", text="This study examines 20 councils.")[0] == (
+        "report"
+    )
+    assert type_by_rules("Left out", "A Charity", text="The department has published new "
+                         "figures on waits.")[0] == "briefing"  # fmt: skip
+    assert type_by_rules("Left out", "A Charity", text="Nothing telling here.") is None

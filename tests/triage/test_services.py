@@ -119,3 +119,19 @@ def test_out_of_scope_hints_are_explained():
     assert why.labels.sector == "out"
     assert why.labels.relevance < 0.5
     assert why.hints["out"]["include"] == ["rail", "exports"]
+
+
+def test_the_report_pdf_page_count_reaches_the_type_rules(
+    publications, django_assert_max_num_queries
+):
+    from policypulse.catalogue.models import Attachment
+
+    quarterly, plain = publications[0], publications[1]
+    Publication.objects.filter(pk=quarterly.pk).update(title="Quarterly figures on home care")
+    Attachment.objects.create(publication=quarterly, url="https://example.org/r.pdf", pages=90)
+    Attachment.objects.create(publication=quarterly, url="https://example.org/a.pdf", pages=2)
+    services.triage(default_config())
+    label = TriageLabel.objects.get(publication=quarterly)
+    assert (label.type, label.type_reason) == ("report", "its PDF has 90 pages")
+    assert "pages" not in TriageLabel.objects.get(publication=plain).type_reason
+    assert services.item_for(Publication.objects.get(pk=quarterly.pk)).pages == 90

@@ -27,6 +27,7 @@ class Item:
     text: str = ""
     publisher: str = ""
     document_type: str = ""
+    pages: int = 0  # the report PDF's page count, 0 when none
 
 
 @dataclass
@@ -45,7 +46,8 @@ class Labels:
 def classify_type(item: Item, learned: float | None = None) -> tuple[str, str]:
     """Metadata, publisher kind and title cues first; then the learned model's guess
     (`learned` is its probability of "briefing"); 'report' when nothing says otherwise."""
-    if ruled := type_by_rules(item.title, item.publisher, item.document_type, item.text):
+    if ruled := type_by_rules(item.title, item.publisher, item.document_type, item.text,
+                              item.pages):  # fmt: skip
         return ruled
     if learned is not None:
         kind = "briefing" if learned >= 0.5 else REPORT

@@ -1,7 +1,8 @@
 """Report or briefing, from what the publication says about itself: metadata first (GOV.UK
-document types), then the kind of publisher (statistics bodies, inspectorates, committees),
-then title cues. Each rule returns its reason, so an editor can see why; `None` means no rule
-is sure and the learned model decides.
+document types, schema.org types, the report PDF's page count), then the kind of publisher
+(statistics bodies, inspectorates, committees, news sites), then title cues, then the
+opening of the text. Each rule returns its reason, so an editor can see why; `None` means no
+rule is sure and the learned model decides.
 
 The house rule: official statistics, inspectorates' and regulators' annual or "state of"
 reports, survey findings and short briefings are briefings; research, evaluations, reviews,
@@ -17,12 +18,42 @@ BRIEFING_DOCUMENT_TYPES = {
     "official_statistics", "national_statistics", "statistical_data_set", "statistics",
     "official_statistics_announcement", "statistics_announcement", "transparency",
     "accredited_official_statistics", "research_briefing", "briefing",
+    # schema.org types (lower-cased, as a page's JSON-LD @type gives them)
+    "newsarticle", "reportagenewsarticle", "blogposting", "pressrelease", "dataset",
+    "news_story", "press_release", "news_article", "blog_post",
 }  # fmt: skip
 REPORT_DOCUMENT_TYPES = {
     "research", "guidance", "independent_report", "policy_paper", "impact_assessment",
     "evaluation", "consultation_outcome", "statutory_guidance", "government_response",
     "detailed_guide", "correspondence", "report", "case_study",
+    # schema.org types
+    "scholarlyarticle", "medicalscholarlyarticle", "thesis", "book", "techarticle",
 }  # fmt: skip
+LONG_PDF, SHORT_PDF = 40, 4  # pages: a report's PDF is long, a briefing's a few pages
+NEWS_PUBLISHERS = re.compile(
+    r"\b(news|times|gazette|magazine|today|now|matters|guardian|express|itv|"
+    r"bbc|week|blog)\b",
+    re.I,
+)
+ANNOUNCEMENT_TITLE = re.compile(
+    r"\b(announced?|announces|launch(es|ed)?|roll[- ]?out|commissions|to focus on|"
+    r"(an )?update on|updated|statement|what does .+ mean|published|rise|rises|cover half)\b",
+    re.I,
+)
+BRIEFING_TEXT = re.compile(
+    r"\b(has (today |just )?(published|released|announced|revealed)|published today|"
+    r"today published|(was|were|been|are|is) announced|new figures|latest figures|"
+    r"figures (show|released|published)|this (briefing|factsheet|short blog|blog|data update|"
+    r"dataset)|in this short blog)\b",
+    re.I,
+)
+REPORT_TEXT = re.compile(
+    r"\b(this (report|study|paper|review|evaluation|guidance|handbook|research|resource)|"
+    r"we (undertook|conducted|evaluated|interviewed|reviewed|inspected|examined)|"
+    r"systematic review|executive summary|methodology|methods?:|the aim of (the|this) study)\b",
+    re.I,
+)
+GUIDE_TO_STATISTICS = re.compile(r"\bguide to\b", re.I)
 
 STATISTICS_PUBLISHERS = re.compile(
     r"\b(office for national statistics|statistics|statistical|nhs digital|"
@@ -77,10 +108,12 @@ STATISTICS_TEXT = re.compile(
 
 
 def type_by_rules(
-    title: str, publisher: str = "", document_type: str = "", text: str = ""
+    title: str, publisher: str = "", document_type: str = "", text: str = "", pages: int = 0
 ) -> tuple[str, str] | None:
-    """(type, reason) when a rule is sure, else None."""
+    """(type, reason) when a rule is sure, else None. `pages`: the report PDF's page count
+    (0 when there is none)."""
     doc_type = document_type.strip().lower().replace(" ", "_").replace("-", "_")
+    doc_type = doc_type.removeprefix("https://schema.org/").removeprefix("http://schema.org/")
     if doc_type in BRIEFING_DOCUMENT_TYPES:
         return BRIEFING, f"document type {document_type}"
     if doc_type == "corporate_report":
@@ -89,6 +122,12 @@ def type_by_rules(
         return REPORT, f"document type {document_type}"
     if doc_type in REPORT_DOCUMENT_TYPES:
         return REPORT, f"document type {document_type}"
+    if pages >= LONG_PDF:
+        return REPORT, f"its PDF has {pages} pages"
+    if 0 < pages <= SHORT_PDF:
+        return BRIEFING, f"its PDF has {pages} pages"
+    if GUIDE_TO_STATISTICS.search(title):
+        return REPORT, "title says 'guide to'"
     if match := STRONG_BRIEFING_TITLE.search(title):
         return BRIEFING, f"title says {match.group(0)!r}"
     if (match := STATE_OF.search(title)) and (
@@ -101,12 +140,19 @@ def type_by_rules(
         return BRIEFING, f"publisher is a statistics or briefing body ({match.group(0)})"
     if match := REPORT_TITLE.search(title):
         return REPORT, f"title says {match.group(0)!r}"
+    if match := ANNOUNCEMENT_TITLE.search(title):
+        return BRIEFING, f"title announces ({match.group(0)!r})"
+    if match := NEWS_PUBLISHERS.search(publisher):
+        return BRIEFING, f"a news page ({match.group(0)})"
     if match := WEAK_BRIEFING_TITLE.search(title):
         return BRIEFING, f"title says {match.group(0)!r}"
     if match := WEAK_REPORT_TITLE.search(title):
         return REPORT, f"title says {match.group(0)!r}"
-    if match := STATISTICS_TEXT.search(text[:800]):
+    opening = text[:800]
+    if match := STATISTICS_TEXT.search(opening) or BRIEFING_TEXT.search(opening):
         return BRIEFING, f"text says {match.group(0)!r}"
+    if match := REPORT_TEXT.search(opening):
+        return REPORT, f"text says {match.group(0)!r}"
     return None
 
 

@@ -158,11 +158,15 @@ def current_model(config: Config) -> TriageModel:
 
 
 def item_for(publication: Publication) -> Item:
+    pages = getattr(publication, "pages", None)  # annotated in bulk by triage()
+    if pages is None:
+        pages = publication.attachments.aggregate(pages=Max("pages"))["pages"]
     return Item(
         publication.title,
         publication.text or publication.description,
         publication.publisher,
         publication.document_type,
+        pages or 0,
     )
 
 
@@ -178,7 +182,9 @@ def triage(config: Config, *, batch_size: int = 256, model: TriageModel | None =
     counts: dict[str, int] = {}
     for start in range(0, len(ids), batch_size):
         batch = list(
-            Publication.objects.filter(id__in=ids[start : start + batch_size]).only(*fields)
+            Publication.objects.filter(id__in=ids[start : start + batch_size])
+            .only(*fields)
+            .annotate(pages=Max("attachments__pages"))
         )
         labels = classify([item_for(p) for p in batch], model, embed, threshold)
         _save(batch, labels, model.version)
