@@ -137,9 +137,7 @@ def eval_classify(state, gold: Path, as_json: bool, loo: bool, train_file: Path 
 
     \b
     Examples:
-      pulse eval classify --gold labelled.jsonl
       pulse eval classify --gold labelled.jsonl --loo --json
-      pulse eval classify --gold labelled.jsonl --train corrections.jsonl
       pulse eval classify --gold labelled.jsonl --curve --uncertain-first
     """
     from policypulse.triage import evaluate as evaluation
