@@ -49,16 +49,27 @@ def summarize(state, force: bool, usage: bool) -> None:
 @click.option("--backend", default=None, help="Backend to measure (default: the configured).")
 @click.option("--baseline", type=click.Choice(["lead"]), default=None,
               help="Measure the lead baseline in the same run, side by side.")  # fmt: skip
+@click.option("--folds", type=click.IntRange(min=2), default=None,
+              help="Extractive with a sentence scorer learned from the gold itself, each item "
+              "summarised by a scorer trained on the other folds only.")  # fmt: skip
+@click.option("--learning-curve", "curve", is_flag=True,
+              help="Train the scorer on the first k gold items (k = 0, 10, 30) and score the "
+              "rest: what the editor's own summaries teach it.")  # fmt: skip
 @pass_state_lazy
-def eval_summarize(state, gold: Path, as_json: bool, backend: str | None, baseline: str | None):
+def eval_summarize(state, gold: Path, as_json: bool, backend: str | None, baseline: str | None,
+                   folds: int | None, curve: bool):  # fmt: skip
     """ROUGE against editors' summaries, word bounds and grounded figures.
 
     \b
     Examples:
       pulse eval summarize --gold summaries.jsonl
       pulse eval summarize --gold summaries.jsonl --baseline lead --json
+      pulse eval summarize --gold summaries.jsonl --baseline lead --folds 5
+      pulse eval summarize --gold summaries.jsonl --learning-curve
     """
     from policypulse.summaries import evaluate as evaluation
+    from policypulse.summaries import learning
+    from policypulse.summaries.extractive import Extractive
     from policypulse.workspace import default_config
 
     items = evaluation.read_gold(gold)
@@ -73,7 +84,34 @@ def eval_summarize(state, gold: Path, as_json: bool, backend: str | None, baseli
         item_source = "\n\n".join([document.publisher, document.title, document.text])
         return services.produce(document, item_source, chosen, options).text
 
-    report = evaluation.evaluate(items, chosen, options, baseline=baseline, summarize=run)
+    def run_learned(document, scorer):
+        item_source = "\n\n".join([document.publisher, document.title, document.text])
+        return services.produce(document, item_source, Extractive(scorer), options).text
+
+    if curve:
+        ks = [k for k in (0, 10, 30) if k < len(items)]
+        try:
+            rows = learning.learning_curve(items, options, ks, summarize=run_learned)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+            return
+        output.show(output.table(
+            ("k", ("scored", "right"), ("rouge1", "right"), ("rouge2", "right"),
+             ("rougeLsum", "right")),
+            [[row["k"], row["scored"], row["rouge1"], row["rouge2"], row["rougeLsum"]]
+             for row in rows],
+            title=f"Scorer trained on the first k of {gold.name}",
+        ))  # fmt: skip
+        return
+    summaries = None
+    name = None
+    if folds:
+        summaries = learning.cross_validated(items, options, folds, summarize=run_learned)
+        name = f"extractive-learned-{folds}fold"
+    report = evaluation.evaluate(items, chosen, options, baseline=baseline, summarize=run,
+                                 summaries=summaries, name=name)  # fmt: skip
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return

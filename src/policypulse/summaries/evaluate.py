@@ -86,12 +86,15 @@ def evaluate(
     *,
     baseline: str | None = None,
     summarize=None,
+    summaries: list[str] | None = None,
+    name: str | None = None,
 ) -> dict:
     """The report for one backend (and the baseline beside it). `summarize(request)` may
     replace the bare backend call, so the services' guard and fallback are what is measured."""
-    run = summarize or (lambda request: backend.summarize(request, options).text)
-    summaries = [run(document_of(item)) for item in items]
-    report = metrics(items, summaries, backend.name, options)
+    if summaries is None:  # else written already (e.g. cross-validated, learning.py)
+        run = summarize or (lambda request: backend.summarize(request, options).text)
+        summaries = [run(document_of(item)) for item in items]
+    report = metrics(items, summaries, name or backend.name, options)
     if baseline:
         if baseline not in BASELINES:
             raise PulseError(f"unknown baseline {baseline!r}; known: {', '.join(BASELINES)}")

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from policypulse.summaries.backends import Draft, Options, SummaryRequest
 from policypulse.summaries.guard import DEFAULT_OPINION_WORDS, FIRST_PERSON, figures
+from policypulse.summaries.scorer import FEATURES, SentenceScorer, default_scorer, embedder
 from policypulse.summaries.text import (
     Candidate,
     acronyms,
@@ -346,6 +347,7 @@ def select(
     opinion_words: tuple[str, ...],
     chosen: dict[int, str] | None = None,
     quote_first_person: bool = False,
+    learned: dict[int, float] | None = None,
 ) -> dict[int, str]:
     """The best findings that fit the budget: {position: compressed sentence}.
 
@@ -361,6 +363,9 @@ def select(
             value = score(candidate, opinion_words, first_person=True)
             value = None if value is None else value - 1.0
         if value is not None:
+            if learned is not None and candidate.position in learned:
+                value = learned[candidate.position] - (0 if score(candidate, opinion_words)
+                                                       is not None else 1.0)  # fmt: skip
             scored.append((value, candidate))
     scored.sort(key=lambda pair: -pair[0])
     used = sum(word_count(text) for text in chosen.values())
@@ -415,6 +420,55 @@ def shortlist(found: list[Candidate], title: str, size: int = 30) -> list[Candid
     ]  # fmt: skip
 
 
+def sentence_features(
+    found: list[Candidate], title: str, opinion_words: tuple[str, ...], embed=None
+) -> tuple[list[int], object]:
+    """The learned scorer's features (scorer.FEATURES) of each sentence that may appear:
+    (positions, rows). Similarities are to the mean of all candidates, of the first five
+    (the opening) and to the title, in wordllama space."""
+    import numpy as np
+
+    eligible = [c for c in found if score(c, opinion_words) is not None
+                or _quotable(c.text, opinion_words)]  # fmt: skip
+    if not eligible:
+        return [], np.zeros((0, len(FEATURES)))
+    vectors = (embed or embedder())([c.text for c in found] + [title or " "])
+    sentences, title_vector = vectors[:-1], vectors[-1]
+    index = {c.position: i for i, c in enumerate(found)}
+    centroid = _unit(sentences.mean(axis=0))
+    opening = _unit(sentences[:5].mean(axis=0))
+    rows = []
+    for candidate in eligible:
+        vector = sentences[index[candidate.position]]
+        heuristic = score(candidate, opinion_words)
+        if heuristic is None:
+            heuristic = (score(candidate, opinion_words, first_person=True) or 0.0) - 1.0
+        text = candidate.text
+        rows.append([
+            heuristic, 1.0 / (1 + 0.08 * candidate.position), float(candidate.in_key_section),
+            float(candidate.bullet), float(min(3, len(_figure_values(text)))),
+            float(min(3, len(FINDING_CUES.findall(text)))), min(60, word_count(text)) / 60,
+            float(bool(_SELF_DESCRIPTION.match(text))), float(vector @ centroid),
+            float(vector @ opening), float(vector @ title_vector),
+        ])  # fmt: skip
+    return [c.position for c in eligible], np.asarray(rows, dtype=float)
+
+
+def _unit(vector):
+    import numpy as np
+
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def learned_values(
+    found: list[Candidate], title: str, opinion_words: tuple[str, ...], scorer: SentenceScorer
+) -> dict[int, float]:
+    """{position: the learned scorer's value} for the sentences that may appear."""
+    positions, rows = sentence_features(found, title, opinion_words)
+    return dict(zip(positions, (float(v) for v in scorer.predict(rows)), strict=True))
+
+
 def _lead_in(sentence: str, kind: str) -> str:
     """'There were 354,000 ...' -> 'It reports that there were 354,000 ...' (house voice)."""
     first = sentence.split()[0]
@@ -457,8 +511,11 @@ def _expand_at(summary: str, match: re.Match | None, long_form: str, acronym: st
     return summary[: match.start()] + f"{long_form} ({acronym})" + summary[match.end() :]
 
 
-def extract(document: SummaryRequest, options: Options) -> Draft:
-    """The summary and notes for the editor (e.g. a source too short to reach min_words)."""
+def extract(
+    document: SummaryRequest, options: Options, scorer: SentenceScorer | None = None
+) -> Draft:
+    """The summary and notes for the editor (e.g. a source too short to reach min_words).
+    With a learned `scorer`, sentences are chosen by it; without, by the hand-made score."""
     _figure_values.cache_clear()
     _content_words.cache_clear()
     text = _head(document.text, options.scan_chars)
@@ -468,9 +525,11 @@ def extract(document: SummaryRequest, options: Options) -> Draft:
     opinion = tuple(options.opinion_words or DEFAULT_OPINION_WORDS)
     budget = options.max_words - word_count(first) - 8  # room for acronyms and a lead-in
     target = max(options.min_words, options.target_words) - word_count(first)
-    chosen = select(found, budget, target, skip, opinion)
+    learned = learned_values(found, document.title, opinion, scorer) if scorer else None
+    chosen = select(found, budget, target, skip, opinion, learned=learned)
     if word_count(first) + sum(word_count(t) for t in chosen.values()) < options.min_words:
-        chosen = select(found, budget, target, skip, opinion, chosen, quote_first_person=True)
+        chosen = select(found, budget, target, skip, opinion, chosen, quote_first_person=True,
+                        learned=learned)  # fmt: skip
     body = [chosen[position] for position in sorted(chosen)]
     if body:
         body[0] = _lead_in(body[0], kind)
@@ -519,10 +578,16 @@ class Extractive:
     name = NAME
     concurrency = 1
 
+    def __init__(self, scorer: SentenceScorer | None | bool = True):
+        """`scorer`: a learned sentence scorer; True for the one shipped in the package,
+        None or False for the hand-made score alone."""
+        self.scorer = default_scorer() if scorer is True else (scorer or None)
+
     @classmethod
-    def from_settings(cls, settings, *, examples, sleep) -> Extractive:
-        """Nothing in pulse.toml configures it beyond the word budget in `Options`."""
-        return cls()
+    def from_settings(cls, settings, *, examples, sleep, scorer=True) -> Extractive:
+        """Nothing in pulse.toml configures it beyond the word budget in `Options`; the
+        services pass the workspace's scorer (trained on its editors' summaries)."""
+        return cls(scorer)
 
     def summarize(self, request: SummaryRequest, options: Options) -> Draft:
-        return extract(request, options)
+        return extract(request, options, self.scorer)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from policypulse.audit.services import record
@@ -27,6 +27,7 @@ from policypulse.summaries import prompts, registry
 from policypulse.summaries.backends import Backend, Options, SummaryError, SummaryRequest, Usage
 from policypulse.summaries.guard import DEFAULT_OPINION_WORDS, Failure, check
 from policypulse.summaries.models import LlmUsage, Summary
+from policypulse.summaries.scorer import MIN_PAIRS, SentenceScorer, default_scorer
 from policypulse.workspace import Config
 
 logger = logging.getLogger(__name__)
@@ -74,14 +75,57 @@ def workspace_examples(limit: int) -> list[prompts.SummaryExample]:
     return (examples + prompts.bundled_examples())[:limit]
 
 
+def editor_pairs() -> list[tuple[SummaryRequest, str]]:
+    """(publication, the editor's summary) for every summary an editor wrote, oldest first:
+    the workspace's own training data for the sentence scorer, as decisions are for triage."""
+    edited = (
+        Summary.objects.filter(edited_by_editor=True)
+        .select_related("publication", "publication__label")
+        .prefetch_related("publication__attachments")
+    )
+    pairs = []
+    for summary in edited.order_by("updated_at", "pk"):
+        publication = summary.publication
+        label = getattr(publication, "label", None)
+        request = SummaryRequest(
+            publication.title,
+            _document_text(publication),
+            publication.publisher,
+            label.type if label else "report",
+        )
+        pairs.append((request, summary.text))
+    return pairs  # fmt: skip
+
+
+_SCORERS: dict[tuple, SentenceScorer | None] = {}
+
+
+def workspace_scorer(options: Options, min_pairs: int = MIN_PAIRS) -> SentenceScorer | None:
+    """The sentence scorer for this workspace: trained on its editors' summaries once there
+    are `min_pairs` of them (retrained when one changes), else the shipped default."""
+    state = Summary.objects.filter(edited_by_editor=True).aggregate(
+        count=Count("id"), latest=Max("updated_at"))  # fmt: skip
+    if state["count"] < min_pairs:
+        return default_scorer()
+    key = (state["count"], state["latest"], min_pairs)
+    if key not in _SCORERS:
+        from policypulse.summaries.learning import train_scorer
+
+        _SCORERS.clear()
+        _SCORERS[key] = train_scorer(editor_pairs(), options) or default_scorer()
+    return _SCORERS[key]
+
+
 def make_backend(
     config: Config, name: str | None = None, *, sleep: Callable[[float], None] = time.sleep
 ) -> Backend:
-    """The backend called `name` (default: the configured one), built from pulse.toml."""
+    """The backend called `name` (default: the configured one), built from pulse.toml; the
+    extractive one chooses sentences with the workspace's scorer."""
     settings = config.summaries
-    return registry.from_settings(
-        name or settings.backend, settings, examples=workspace_examples, sleep=sleep
-    )
+    name = name or settings.backend
+    if name == registry.FALLBACK:
+        return registry.backend_class(name)(workspace_scorer(options_from(config)))
+    return registry.from_settings(name, settings, examples=workspace_examples, sleep=sleep)
 
 
 def produce(
