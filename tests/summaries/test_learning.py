@@ -12,7 +12,12 @@ from policypulse.catalogue.models import Publication
 from policypulse.summaries import learning
 from policypulse.summaries.backends import Options
 from policypulse.summaries.models import Summary
-from policypulse.summaries.scorer import SentenceScorer, default_scorer, shipped_scorer
+from policypulse.summaries.scorer import (
+    MIN_PAIRS,
+    SentenceScorer,
+    default_scorer,
+    shipped_scorer,
+)
 from policypulse.summaries.services import workspace_scorer
 from policypulse.triage.models import TriageLabel
 from tests.clitools import pulse
@@ -58,7 +63,7 @@ def test_scorer_payload_round_trips_and_another_format_is_refused():
 def test_the_shipped_scorer_is_trained_on_the_gold_and_used_only_once_there_is_enough():
     shipped = shipped_scorer()
     assert shipped is not None and shipped.trained_on == len(_gold())
-    assert default_scorer() is (shipped if shipped.trained_on >= 30 else None)
+    assert default_scorer() is (shipped if shipped.trained_on >= MIN_PAIRS else None)
 
 
 def test_learning_curve_measures_every_k_on_the_same_held_out_items():

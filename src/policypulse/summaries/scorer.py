@@ -26,7 +26,8 @@ FEATURES = (
     "self_description", "centroid", "opening", "title",
 )  # fmt: skip
 MODEL_FILE = "scorer_model.json"
-MIN_PAIRS = 30  # below this, held-out ROUGE did not beat the hand-made score (see the report)
+MIN_PAIRS = 60  # on 35 gold pairs, 5-fold held-out ROUGE-1 was 43.25 against 43.33 for the
+#               hand-made score: not better, so the learned one waits for a larger gold
 
 
 @dataclass
@@ -70,8 +71,8 @@ def shipped_scorer() -> SentenceScorer | None:
 
 
 def default_scorer() -> SentenceScorer | None:
-    """The shipped scorer when it was trained on enough pairs to be trusted, else None (the
-    hand-made score): on 9 pairs, cross-validated, it chose worse than the hand-made score."""
+    """The shipped scorer when it was trained on enough pairs to be trusted (MIN_PAIRS), else
+    None: the hand-made score, which it has not yet beaten on held-out pairs."""
     scorer = shipped_scorer()
     return scorer if scorer is not None and scorer.trained_on >= MIN_PAIRS else None
 
