@@ -24,6 +24,13 @@ def test_demo_writes_the_edition(tmp_path):
         < html.index("Children and Young")
         < html.index("Criminal Justice")
     )
+    foreword = text[
+        text.index("Draft written by PolicyPulse") : text.index("Questions or suggestions")
+    ]
+    foreword = " ".join(foreword.split())  # the text edition wraps lines
+    assert "themes include" not in foreword and "Check before approving" not in foreword
+    assert 120 <= len(foreword.split()) <= 300
+    assert foreword.count("gathered around") == 3 and "Of most interest is" in foreword
     pdf = pypdfium2.PdfDocument(str(out / "edition.pdf"))
     assert len(pdf) >= 3
 

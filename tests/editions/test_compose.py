@@ -31,17 +31,3 @@ def test_unknown_sectors_and_out_are_not_shown():
 
 def test_heading_is_publisher_dot_title():
     assert entry(1, "justice", "report", "Centre", "A study").heading == "Centre. A study"
-
-
-def test_main_themes_are_recurring_title_words():
-    from policypulse.editions.compose import main_themes
-
-    themes = main_themes(
-        [
-            "Kinship care: support for kinship carers",
-            "Evaluation of kinship care allowances",
-            "Fostering sufficiency in 2026",
-        ]
-    )
-    assert themes[:2] == ["kinship", "care"]
-    assert "evaluation" not in themes and "2026" not in themes

@@ -59,25 +59,3 @@ def compose(entries: list[Entry], sectors: list[tuple[str, str]],
         if section.subsections:
             sections.append(section)
     return sections
-
-
-_THEME_STOPWORD_TEXT = (
-    "a an and the of in on for to with by from at as its their this that is are be or how what "
-    "why who report review evaluation statistics annual state england wales uk national update "
-    "findings study analysis summary briefing final interim year years new data 2024 2025 2026 "
-    "2027 services service people"
-)
-_THEME_STOPWORDS = frozenset(_THEME_STOPWORD_TEXT.split())
-
-
-def main_themes(titles: list[str], limit: int = 4) -> list[str]:
-    """The words that recur across a sector's titles: a hint of the month's themes."""
-    counts: dict[str, int] = {}
-    first_seen: dict[str, int] = {}
-    for title in titles:
-        for word in dict.fromkeys(w.strip(".,:;()'’\"").lower() for w in title.split()):
-            if len(word) > 3 and word not in _THEME_STOPWORDS and not word.isdigit():
-                counts[word] = counts.get(word, 0) + 1
-                first_seen.setdefault(word, len(first_seen))
-    ranked = sorted(counts, key=lambda w: (-counts[w], first_seen[w]))
-    return ranked[:limit]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from policypulse.audit.services import actor_user, record
 from policypulse.catalogue.models import Publication
-from policypulse.editions.compose import Entry, Section, compose, main_themes
+from policypulse.editions.compose import Entry, Section, compose
 from policypulse.editions.models import Edition, EditionItem
 from policypulse.errors import EditionError
 from policypulse.months import month_bounds, month_start, parse_month
@@ -126,30 +126,20 @@ def sections_of(
     )
 
 
-def draft_foreword(config: Config, edition: Edition) -> str:
-    """A starting point for the editor: counts and main themes per sector, marked as a draft."""
+def draft_foreword(config: Config, edition: Edition, embed=None) -> str:
+    """A starting point for the editor, in prose and marked as a draft (editions/foreword.py):
+    the month and counts, then per sector its themes and the publications of most interest.
+    Figures the items do not hold are flagged in a closing note rather than shipped silently."""
+    from policypulse.editions import foreword
+    from policypulse.summaries.scorer import embedder
+
     sections = sections_of(edition, config)
-    total = sum(section.count for section in sections)
-    lines = [
-        "*Draft written by PolicyPulse: rewrite before approving.*",
-        "",
-        f"This month's digest brings together {total} new publications across "
-        f"{len(sections)} sectors.",
-        "",
-    ]
-    for section in sections:
-        parts = [f"{len(s.entries)} {s.label.lower()}" for s in section.subsections]
-        entries = [e for s in section.subsections for e in s.entries]
-        publishers = sorted({e.publisher for e in entries if e.publisher})
-        themes = main_themes([e.title for e in entries])
-        lines.append(
-            f"- **{section.label}**: {' and '.join(parts)}"
-            + (f", from {', '.join(publishers[:4])}" if publishers else "")
-            + (f"; themes include {', '.join(themes)}" if themes else "")
-            + "."
-        )
-    lines += ["", config.organisation.signatory]
-    return "\n".join(lines)
+    text = foreword.draft(edition.month_label, sections, embed or embedder(),
+                          config.organisation.signatory)  # fmt: skip
+    missing = foreword.ungrounded(text, sections)
+    if missing:
+        text += "\n\n*Check before approving: " + ", ".join(missing) + " not found in the items.*"
+    return text
 
 
 def approve_edition(edition: Edition, *, actor) -> Edition:
