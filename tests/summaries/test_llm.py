@@ -200,3 +200,41 @@ def test_summarize_with_llm_logs_tokens_and_cost_per_edition_and_keeps_editors_t
     # the first prompt's examples are the editor's own summary, then the bundled ones
     user = next(m["content"] for m in chat_server.requests[0]["messages"] if m["role"] == "user")
     assert "The editor's words." in user
+
+
+def test_pulse_eval_summarize_runs_the_llm_backend_with_this_workspaces_editor_examples(
+    chat_server, llm_model, tmp_path
+):
+    import json
+    import os
+    import re
+
+    from tests.clitools import pulse, run_python
+
+    workspace = tmp_path / "ws"
+    pulse("init", workspace, check=True)
+    toml = workspace / "pulse.toml"
+    toml.write_text(re.sub(r'(?m)^llm_model = ""$', f'llm_model = "{llm_model}"', toml.read_text()))
+    editor_words = "This evaluation by the Department for Education looks at kinship carers."
+    run_python(["-m", "tests.summaries.helpers", str(workspace), editor_words])
+    gold = tmp_path / "gold.jsonl"
+    source = ("Key findings\n• The survey of 1,250 carers found that 38 per cent had cut their "
+              "working hours.\n• Two thirds of carers said they had not had a break.")  # fmt: skip
+    gold.write_text(json.dumps({"id": "g1", "title": "State of caring", "publisher": "Carers Trust",
+                                "text": source, "summary": "The survey found that 38 per cent "
+                                "of carers had cut their working hours."}) + "\n")  # fmt: skip
+    chat_server.default = (
+        "This survey by Carers Trust looks at carers. " + "It found that "
+        "38 per cent of carers had cut their working hours. " * 8
+    ).strip()
+    env = {"LLM_USER_PATH": os.environ["LLM_USER_PATH"]}
+    result = pulse("eval", "summarize", "--gold", gold, "--backend", "llm", "--baseline", "lead",
+                   "--json", workspace=workspace, env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    assert report["backend"] == "llm" and report["n"] == 1 and report["baseline"]["n"] == 1
+    assert report["items"][0]["summary"] == chat_server.default  # the model's, not a fallback
+    assert report["numbers_grounded"] == 1
+    prompt = json.dumps(chat_server.requests[0])
+    assert editor_words in prompt  # the workspace editor's own summary is the first example
+    assert prompt.index(editor_words) < prompt.index("State of caring")
