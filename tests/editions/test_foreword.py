@@ -110,3 +110,8 @@ def test_a_long_draft_drops_second_picks_to_stay_within_300_words():
     text = draft("May 2026", compose(many, [("children", "Children")], [("report", "Reports")]),
                  embed)  # fmt: skip
     assert word_count(text) <= 300 and len(re.findall("Of most interest", text)) == 1
+
+
+def test_an_empty_edition_still_gets_a_draft():
+    text = draft("June 2026", [], embed)
+    assert text == DRAFT_MARK + "\n\nThe June 2026 digest brings together 0 new publications."

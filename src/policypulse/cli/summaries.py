@@ -62,10 +62,8 @@ def eval_summarize(state, gold: Path, as_json: bool, backend: str | None, baseli
 
     \b
     Examples:
-      pulse eval summarize --gold summaries.jsonl
       pulse eval summarize --gold summaries.jsonl --baseline lead --json
       pulse eval summarize --gold summaries.jsonl --baseline lead --folds 5
-      pulse eval summarize --gold summaries.jsonl --learning-curve
     """
     from policypulse.summaries import evaluate as evaluation
     from policypulse.summaries import learning

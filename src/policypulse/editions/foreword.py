@@ -25,10 +25,86 @@ from policypulse.summaries.text import split_sentences, word_count
 DRAFT_MARK = "*Draft written by PolicyPulse: rewrite before approving.*"
 MAX_WORDS = 300
 _EDGE_WORDS = frozenset(
-    ["a", "an", "and", "the", "of", "in", "on", "for", "to", "with", "by", "from", "at", "as", "its", "their", "this", "that", "is", "are", "be", "or", "how", "what", "why", "who", "into", "over", "under", "about", "after", "before", "between", "during", "across", "than", "more", "most", "new"]
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "in",
+        "on",
+        "for",
+        "to",
+        "with",
+        "by",
+        "from",
+        "at",
+        "as",
+        "its",
+        "their",
+        "this",
+        "that",
+        "is",
+        "are",
+        "be",
+        "or",
+        "how",
+        "what",
+        "why",
+        "who",
+        "into",
+        "over",
+        "under",
+        "about",
+        "after",
+        "before",
+        "between",
+        "during",
+        "across",
+        "than",
+        "more",
+        "most",
+        "new",
+    ]
 )
 _DULL = frozenset(
-    ["report", "reports", "review", "evaluation", "statistics", "annual", "update", "findings", "study", "analysis", "summary", "briefing", "final", "interim", "year", "years", "data", "england", "wales", "uk", "national", "publication", "guidance", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+    [
+        "report",
+        "reports",
+        "review",
+        "evaluation",
+        "statistics",
+        "annual",
+        "update",
+        "findings",
+        "study",
+        "analysis",
+        "summary",
+        "briefing",
+        "final",
+        "interim",
+        "year",
+        "years",
+        "data",
+        "england",
+        "wales",
+        "uk",
+        "national",
+        "publication",
+        "guidance",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 )
 _FINDING = re.compile(
     r"\b(found|finds|shows?|showed|reports? that|suggests?|concluded|rose|fell|increased|"
@@ -47,7 +123,9 @@ class Pick:
     finding: str
 
 
-_INSIDE = frozenset(["and", "or", "how", "what", "why", "who", "which", "that", "this", "is", "are", "was", "were"])
+_INSIDE = frozenset(
+    ["and", "or", "how", "what", "why", "who", "which", "that", "this", "is", "are", "was", "were"]
+)
 _BREAK = re.compile(r"[:;,.()\[\]?!\u2013\u2014]|\s-\s")
 
 
@@ -144,7 +222,9 @@ def picks(entries, limit: int = 2) -> list[Pick]:
 
 
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _count(n: int, one: str, many: str) -> str:
