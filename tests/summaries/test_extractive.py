@@ -210,3 +210,23 @@ def test_topic_keeps_a_programme_name_capitalised():
         "Return Home Well"
     )
     assert topic("Children looked after in 2026").startswith("children looked after")
+
+
+def test_an_opening_from_sets_out_keeps_both_words_of_the_verb():
+    text = ("This report sets out the Care Quality Commission's assessment of the state of care "
+            "in England in 2019/20.\n\nIt found that 80 per cent of services were rated good, and "
+            "that staff shortages were the main risk to the quality of care in every region.")  # fmt: skip
+    request = SummaryRequest("The state of care", text, "Care Quality Commission")
+    draft = extract(request, Options(min_words=10))
+    assert draft.text.startswith("This report by the Care Quality Commission sets out the Care")
+
+
+def test_a_headline_without_a_full_stop_is_not_glued_to_the_next_sentence():
+    from policypulse.summaries.text import candidates
+
+    text = ("Too many at risk of domestic abuse by people on probation, inspectors find\n\n"
+            "HM Inspectorate of Probation has published a report on the work of the Probation "
+            "Service to reduce domestic abuse.")  # fmt: skip
+    sentences = [c.text for c in candidates(text, check=False)]
+    assert sentences[-1].startswith("HM Inspectorate of Probation has published")
+    assert not any("inspectors find HM" in s for s in sentences)

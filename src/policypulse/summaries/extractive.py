@@ -61,7 +61,7 @@ _SELF_DESCRIPTION = re.compile(
     r"^(?:This|The)\s+(?:final\s+|interim\s+|annual\s+|latest\s+)?(?:report|publication|"
     r"release|study|evaluation|inspection|review|briefing|document|research|paper|survey|"
     r"bulletin|strand|analysis|brief|guide|guidance|strategy|statistical release)\s+"
-    r"(?:provides|presents|sets out|examines|examined|looks at|reports|covers|summarises|"
+    r"(?P<verb>provides|presents|sets out|examines|examined|looks at|reports|covers|summarises|"
     r"details|explores|describes|assesses|assessed|considers|addresses|focuses|gives|"
     r"contains|brings together|draws on|is based|investigates|investigated|evaluates|"
     r"analyses|outlines|highlights|shows|finds|found)\b",
@@ -212,7 +212,7 @@ def opening(document: SummaryRequest, found: list[Candidate]) -> tuple[str, int 
         sentence = candidate.text
         match = _SELF_DESCRIPTION.match(sentence)
         if match and word_count(sentence) <= 45 and not FIRST_PERSON.search(sentence):
-            rest = sentence[match.group(0).rfind(" ") :].strip()
+            rest = sentence[match.start("verb") :].strip()  # "sets out" keeps both words
             return _sentence(f"This {kind}{by} {rest}"), candidate.position
     subject = topic(document.title)
     return _sentence(f"This {kind}{by} looks at {subject}"), None

@@ -128,7 +128,9 @@ def _lines(text: str) -> list[str]:
     lines, in_contents = [], False
     for raw in text.splitlines():
         line = " ".join(raw.split())
-        if not line:
+        if not line:  # a blank line ends a paragraph: kept as "" (once), never inside contents
+            if lines and lines[-1] and not in_contents:
+                lines.append("")
             continue
         if _CONTENTS.match(line):
             in_contents = True
@@ -163,12 +165,15 @@ def candidates(text: str, *, check: bool = True) -> list[Candidate]:
                 position += 1
 
     lines = _lines(text)
+    while lines and not lines[-1]:
+        lines.pop()
     if lines and not re.search(r"[.!?…\"”’)]$", lines[-1]):  # the excerpt stops mid-sentence
         last = lines[-1]
         cut = max(last.rfind(". "), last.rfind("? "), last.rfind("! "))
         lines[-1] = last[: cut + 1] if cut > 0 else ""
     for line in lines:
-        if not line:
+        if not line:  # a headline without a full stop is not glued to the next sentence
+            flush()
             continue
         if (row := _TABLE_ROW.match(line)) is not None:
             line = f"• {row.group(1).strip()}: {row.group(2).strip()}"
