@@ -6,6 +6,7 @@ The configuration is one typed schema (pydantic) with defaults; `pulse.toml` ove
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -15,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from policypulse.cadence import parse_interval
@@ -386,6 +388,25 @@ class Branding(_Strict):
         return value
 
 
+def check_cron(value: str) -> str:
+    """A cron expression `pulse worker` can run ("" is off); ValueError names what is wrong.
+    APScheduler (which runs the schedule) parses it: no cron parsing by hand."""
+    value = " ".join(value.split())
+    if not value:
+        return ""
+    fields = value.split(" ")
+    if len(fields) != 5:
+        raise ValueError(f"{value!r} is not a cron expression: five fields, e.g. '0 6 * * *'")
+    if any(ch.isdigit() for ch in fields[4]):
+        # django-crontask refuses numbered weekdays (0 or 7 for Sunday is ambiguous).
+        raise ValueError(f"{value!r}: write weekdays as names (Mon..Sun), not numbers")
+    try:
+        CronTrigger.from_crontab(value, timezone=datetime.UTC)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a cron expression: {exc}") from None
+    return value
+
+
 class Schedule(_Strict):
     """What `pulse worker` does on its own (`pulse schedules list` shows the next and last
     runs): cron expressions "minute hour day month weekday" (weekdays as names, Mon..Sun) in
@@ -444,8 +465,6 @@ class Schedule(_Strict):
     @field_validator("harvest", "backup")
     @classmethod
     def _cron(cls, value: str) -> str:
-        from policypulse.service.schedules import check_cron
-
         return check_cron(value)
 
 

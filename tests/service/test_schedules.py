@@ -140,3 +140,10 @@ def test_the_scheduler_enqueues_due_jobs_and_its_heartbeat_makes_healthz_green(c
     health = client.get("/healthz")
     assert health.status_code == 200, health.json()
     assert health.json()["queue_depth"] == 1
+
+
+def test_the_reminder_goes_to_the_web_apps_roles():
+    from policypulse.service.jobs import REVIEWER_ROLES
+    from policypulse.web.accounts import ROLES
+
+    assert REVIEWER_ROLES == ROLES

@@ -11,23 +11,7 @@ from dataclasses import dataclass
 
 from apscheduler.triggers.cron import CronTrigger
 
-
-def check_cron(value: str) -> str:
-    """A cron expression `pulse worker` can run ("" is off); ValueError names what is wrong."""
-    value = " ".join(value.split())
-    if not value:
-        return ""
-    fields = value.split(" ")
-    if len(fields) != 5:
-        raise ValueError(f"{value!r} is not a cron expression: five fields, e.g. '0 6 * * *'")
-    if any(ch.isdigit() for ch in fields[4]):
-        # django-crontask refuses numbered weekdays (0 or 7 for Sunday is ambiguous).
-        raise ValueError(f"{value!r}: write weekdays as names (Mon..Sun), not numbers")
-    try:
-        CronTrigger.from_crontab(value, timezone=datetime.UTC)
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a cron expression: {exc}") from None
-    return value
+from policypulse.workspace import check_cron  # noqa: F401 - the check lives with the config
 
 
 @dataclass(frozen=True)
