@@ -119,7 +119,9 @@ def test_a_scheduled_harvest_leaves_new_items_triaged_and_summarised(tmp_path):
     assert last["last_status"] == "done" and last["last_run"]
 
 
-@pytest.mark.django_db
+# transaction=True: the heartbeat closes stale connections as a scheduler thread must, and Django
+# closes one found inside a test's wrapping transaction (PostgreSQL then fails the test).
+@pytest.mark.django_db(transaction=True)
 def test_the_scheduler_enqueues_due_jobs_and_its_heartbeat_makes_healthz_green(client, settings):
     from apscheduler.schedulers.background import BackgroundScheduler
     from django_tasks_db.models import DBTaskResult
@@ -147,3 +149,35 @@ def test_the_reminder_goes_to_the_web_apps_roles():
     from policypulse.web.accounts import ROLES
 
     assert REVIEWER_ROLES == ROLES
+
+
+@pytest.mark.postgres_ok
+@pytest.mark.django_db(transaction=True)
+def test_racing_workers_claim_a_run_and_a_lease_once():
+    """Eight threads (own connections, committed transactions) race for one scheduled run and
+    one lease: exactly one of each wins, on SQLite and on PostgreSQL."""
+    import threading
+
+    from django.db import connection
+
+    from policypulse.service import runs
+
+    due = datetime.datetime(2026, 11, 2, 6, tzinfo=datetime.UTC)
+    barrier = threading.Barrier(8)
+    claims, leases = [], []
+
+    def race(n):
+        try:
+            barrier.wait()
+            claims.append(runs.claim_run("harvest", due) is not None)
+            leases.append(runs.acquire_lease("process", 60, owner=f"worker-{n}"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claims) == [False] * 7 + [True]
+    assert sorted(leases) == [False] * 7 + [True]

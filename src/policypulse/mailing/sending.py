@@ -420,3 +420,34 @@ def _dry_run(edition: Edition, config, report: SendReport) -> SendReport:
             report.would_send += 1
     report.pending = report.would_send
     return report
+
+
+def send_deliveries(
+    edition: Edition, config, pks: list[int], *, limiter=None, mailer=None, clock=None
+) -> SendReport:
+    """Send the given deliveries of an edition that are still pending: one batch of a send
+    split across workers (policypulse.service.batches). The same claim and record path as
+    `send_edition`; `limiter.wait()` is called before each message (a rate all workers share)."""
+    clock = clock or Clock()
+    report = SendReport(edition=edition.month_key)
+    rows = list(
+        Delivery.objects.filter(edition=edition, pk__in=pks, status=Delivery.Status.PENDING)
+        .select_related("subscriber")
+        .order_by("pk")
+    )
+    if not rows:
+        return report
+    mailer = mailer or open_mailer(config)
+    try:
+        mailer.open()
+    except TemporaryFailure as exc:
+        raise MailError(f"cannot start sending: {exc.reply}") from None
+    sender = _Sender(edition, config, mailer, clock, 0, report)
+    if limiter is not None:
+        sender.limiter = limiter
+    try:
+        sender.send_batch(rows)
+    finally:
+        sender.close()
+        mailer.close()
+    return report

@@ -81,15 +81,16 @@ def send_reminder(config, now: datetime.datetime | None = None) -> str:
 
 
 def send_approved(config) -> str:
-    """Send the latest approved edition that has not gone out yet (safe to repeat)."""
+    """Start sending the latest approved edition that has not gone out yet, split into batches
+    for every worker (safe to repeat: deliveries are claimed one by one)."""
     from policypulse.editions.models import Edition
-    from policypulse.mailing.sending import send_edition
+    from policypulse.service.tasks import start_send
 
     edition = Edition.objects.filter(status=Edition.Status.APPROVED).order_by("-month").first()
     if edition is None:
         return "no approved edition to send"
-    report = send_edition(edition, config)
-    return f"{edition.month_key}: {report.sent} sent"
+    plan = start_send(edition, config)
+    return f"{edition.month_key}: sending in batches of {plan.batch} on up to {plan.lanes} lanes"
 
 
 def backup_now(workspace, config, now: datetime.datetime | None = None) -> str:

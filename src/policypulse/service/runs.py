@@ -64,6 +64,15 @@ def _free(owner: str, now):
     return Q(expires_at__lte=now) | Q(owner=owner) | Q(owner="")
 
 
+def renew_lease(name: str, seconds: float, owner: str, now=None) -> None:
+    """Hold `name` for `seconds` more, whoever held it (the holder proving it is alive)."""
+    now = now or timezone.now()
+    Lease.objects.update_or_create(
+        name=name,
+        defaults={"owner": owner, "expires_at": now + datetime.timedelta(seconds=seconds)},
+    )
+
+
 def release_lease(name: str, owner: str | None = None) -> None:
     Lease.objects.filter(name=name, owner=owner or owner_id()).update(owner="")
 

@@ -58,9 +58,14 @@ def _harvest() -> str:
 @task()
 def harvest_source_task(name: str) -> dict:
     """Harvest one source, then triage and summarise what is new."""
+    from policypulse.harvest.fetch import Fetcher
     from policypulse.harvest.services import harvest
+    from policypulse.service.pacers import pacer
 
-    (report,) = harvest(settings.PULSE, only=name)
+    options = settings.PULSE.harvest
+    # Per-host politeness across all workers: the pacer is shared through Redis when there is one.
+    with Fetcher(options, limiter=pacer(options.requests_per_second_per_host)) as fetcher:
+        (report,) = harvest(settings.PULSE, only=name, fetcher=fetcher)
     process_new_task.enqueue()
     return {"new": report.new, "updated": report.updated, "errors": len(report.errors)}
 
@@ -81,6 +86,47 @@ def process_new_task() -> str:
         counts = triage(settings.PULSE)
         written = summarize(settings.PULSE)
     return f"triaged {sum(counts.values())}, summarised {written}"
+
+
+def start_send(edition, config, **overrides):
+    """Make the deliveries and queue the sweep that runs the send's lanes (service/batches)."""
+    from policypulse.service import batches
+
+    plan = batches.begin(edition, config, **overrides)
+    send_sweep_task.enqueue(*plan.as_args())
+    return plan
+
+
+@task()
+def send_sweep_task(edition: int, started: str, batch: int, lanes: int, lease: float) -> str:
+    """Start the lanes that should run, finish the send when nothing is left, and look again
+    in a few seconds otherwise (each sweep is safe to run twice)."""
+    from policypulse.service import batches
+
+    plan = batches.Plan(edition, started, batch, lanes, lease)
+    result = batches.sweep(plan, settings.PULSE.mail.retry_window_minutes)
+    for lane in result.start_lanes:
+        send_lane_task.enqueue(*plan.as_args(), lane)
+    if result.finished:
+        return "sent"
+    if result.gave_up:
+        return f"gave up with {result.pending} pending after the retry window"
+    later = timezone.now() + datetime.timedelta(seconds=batches.SWEEP_SECONDS)
+    send_sweep_task.using(run_after=later).enqueue(*plan.as_args())
+    return f"{result.pending} pending, {len(result.start_lanes)} lane(s) started"
+
+
+@task()
+def send_lane_task(
+    edition: int, started: str, batch: int, lanes: int, lease: float, lane: int
+) -> dict:
+    """Send batches of one edition until none is due, at the rate all workers share."""
+    from policypulse.service import batches
+    from policypulse.service.pacers import KeyedWait, pacer
+
+    plan = batches.Plan(edition, started, batch, lanes, lease)
+    limiter = KeyedWait(pacer(settings.PULSE.mail.rate_per_second), "send")
+    return batches.run_lane(plan, lane, settings.PULSE, limiter=limiter)
 
 
 def _reminder() -> str:
