@@ -7,6 +7,9 @@ import uuid
 
 import pytest
 
+# The mailing tests' real SMTP sink and mail settings, for the batched send.
+from tests.mailing.conftest import mail_config, make_sink, sink  # noqa: F401
+
 
 @pytest.fixture
 def redis_url() -> str:

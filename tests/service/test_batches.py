@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from policypulse.service import batches
-from tests.mailing.conftest import make_sink, mail_config, sink  # noqa: F401 - fixtures
 from tests.mailing.helpers import make_edition, make_subscribers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres_ok]
