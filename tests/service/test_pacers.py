@@ -53,11 +53,12 @@ def test_workers_on_redis_share_one_schedule_per_host(redis_url, redis_prefix):
     for _ in range(10):
         a.wait("host-a")
         b.wait("host-a")
-    waits = clock_a.waits + clock_b.waits
-    assert len(waits) == 20
-    # Every request has its own slot 100 ms after the one before, whichever worker asked.
-    assert all(0.09 < gap < 0.11 for gap in gaps(waits)), sorted(waits)
-    assert max(waits) == pytest.approx(1.9, abs=0.05)
+    slots = clock_a.slots + clock_b.slots
+    assert len(slots) == 20
+    # Every request has its own slot 100 ms after the one before, whichever worker asked
+    # (give or take the few ms between Redis taking a slot and the worker reading it).
+    assert all(0.09 < gap < 0.11 for gap in gaps(slots)), gaps(slots)
+    assert max(slots) - min(slots) == pytest.approx(1.9, abs=0.02)
     # Another host has its own schedule: no wait.
     a.wait("host-b")
     assert clock_a.waits[-1] == 0
@@ -68,7 +69,8 @@ def test_a_crawl_delay_set_by_one_worker_slows_every_worker(redis_url, redis_pre
     a.slow_down("slow.example", 2.0)
     for _ in range(3):
         b.wait("slow.example")
-    assert [round(w, 1) for w in clock_b.waits] == [0.0, 2.0, 4.0]
+    assert clock_b.waits[0] == 0
+    assert gaps(clock_b.slots) == [pytest.approx(2.0, abs=0.02)] * 2
 
 
 def test_threads_racing_for_slots_never_share_one(redis_url, redis_prefix):
