@@ -8,6 +8,8 @@ import click
 from policypulse.cli import output
 from policypulse.cli.app import cli, pass_state
 
+RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
+
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -67,7 +69,10 @@ def worker(state, once: bool, no_schedule: bool) -> None:
     try:
         if "rq" in settings.TASKS["default"]["BACKEND"].lower():
             args = ["--burst"] if once else []
-            call_command("rqworker", "default", *args, "--with-scheduler")
+            # django-tasks-rq's Job class runs a django.tasks Task (RQ's own calls it as a
+            # plain function and fails); the RQ scheduler moves delayed tasks (run_after).
+            call_command("rqworker", "default", *args, "--with-scheduler",
+                         "--job-class", RQ_JOB_CLASS)  # fmt: skip
         else:
             call_command("db_worker", *(["--batch"] if once else []))
     finally:
