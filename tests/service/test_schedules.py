@@ -185,3 +185,17 @@ def test_racing_workers_claim_a_run_and_a_lease_once():
         thread.join()
     assert sorted(claims) == [False] * 7 + [True]
     assert sorted(leases) == [False] * 7 + [True]
+
+
+@pytest.mark.django_db
+def test_a_busy_processing_task_is_queued_again_once_not_once_per_source():
+    """Twenty sources each queue processing; while one worker holds the lease the others must
+    leave one retry behind, not twenty (each would wait and run again)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from policypulse.service import runs, tasks
+
+    assert runs.acquire_lease(tasks.PROCESS_LEASE, 600, owner="another-worker")
+    answers = [tasks.process_new_task.call() for _ in range(5)]
+    assert answers[0] == "busy: queued again"
+    assert DBTaskResult.objects.filter(task_path__endswith="process_new_task").count() == 1

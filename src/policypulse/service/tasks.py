@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 
 from django.conf import settings
 from django.tasks import task
@@ -15,6 +16,8 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 PROCESS_LEASE = "process-new-items"
+RETRY_LEASE = "process-new-items-retry"
+RETRY_SECONDS = 30
 
 
 @task()
@@ -80,7 +83,11 @@ def process_new_task() -> str:
 
     with runs.lease(PROCESS_LEASE, seconds=3600) as held:
         if not held:
-            later = timezone.now() + datetime.timedelta(seconds=30)
+            # One retry is enough for everything harvested meanwhile: the first busy task
+            # leaves it (holding a short lease that ends before the retry runs), the rest go.
+            if not runs.acquire_lease(RETRY_LEASE, RETRY_SECONDS - 5, owner=uuid.uuid4().hex):
+                return "busy: a retry is already queued"
+            later = timezone.now() + datetime.timedelta(seconds=RETRY_SECONDS)
             process_new_task.using(run_after=later).enqueue()
             return "busy: queued again"
         counts = triage(settings.PULSE)
