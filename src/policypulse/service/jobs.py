@@ -80,17 +80,11 @@ def send_reminder(config, now: datetime.datetime | None = None) -> str:
     return f"reminded {len(to)} editor(s): {state['undecided']} to review"
 
 
-def send_approved(config) -> str:
-    """Start sending the latest approved edition that has not gone out yet, split into batches
-    for every worker (safe to repeat: deliveries are claimed one by one)."""
+def edition_to_send():
+    """The latest approved edition that has not gone out yet, or None."""
     from policypulse.editions.models import Edition
-    from policypulse.service.tasks import start_send
 
-    edition = Edition.objects.filter(status=Edition.Status.APPROVED).order_by("-month").first()
-    if edition is None:
-        return "no approved edition to send"
-    plan = start_send(edition, config)
-    return f"{edition.month_key}: sending in batches of {plan.batch} on up to {plan.lanes} lanes"
+    return Edition.objects.filter(status=Edition.Status.APPROVED).order_by("-month").first()
 
 
 def backup_now(workspace, config, now: datetime.datetime | None = None) -> str:

@@ -143,9 +143,15 @@ def _reminder() -> str:
 
 
 def _send() -> str:
-    from policypulse.service.jobs import send_approved
+    """Start sending the approved edition, split into batches for every worker (safe to
+    repeat: deliveries are claimed one by one)."""
+    from policypulse.service.jobs import edition_to_send
 
-    return send_approved(settings.PULSE)
+    edition = edition_to_send()
+    if edition is None:
+        return "no approved edition to send"
+    plan = start_send(edition, settings.PULSE)
+    return f"{edition.month_key}: sending in batches of {plan.batch} on up to {plan.lanes} lanes"
 
 
 def _backup() -> str:
