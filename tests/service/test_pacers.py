@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from policypulse.pacing import Clock, Pacer
-from policypulse.service.pacers import KeyedWait, RedisPacer, pacer
+from policypulse.service.pacers import RedisPacer, pacer
 
 pytestmark = pytest.mark.redis
 
@@ -91,10 +91,10 @@ def test_threads_racing_for_slots_never_share_one(redis_url, redis_prefix):
     assert min(gaps(slots)) > 0.005, gaps(slots)[:10]
 
 
-def test_the_sender_takes_a_send_slot_per_message(redis_url, redis_prefix):
+def test_the_send_rate_is_shared_by_the_workers(redis_url, redis_prefix):
     (a, clock), (b, _) = worker_pacers(redis_url, redis_prefix, rate=5)
-    KeyedWait(b, "send").wait()
-    KeyedWait(a, "send").wait()
+    b.wait("send")
+    a.wait("send")
     assert clock.waits[0] == pytest.approx(0.2, abs=0.02)
 
 

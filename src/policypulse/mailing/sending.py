@@ -423,11 +423,17 @@ def _dry_run(edition: Edition, config, report: SendReport) -> SendReport:
 
 
 def send_deliveries(
-    edition: Edition, config, pks: list[int], *, limiter=None, mailer=None, clock=None
+    edition: Edition,
+    config,
+    pks: list[int],
+    *,
+    pacer: Pacer | None = None,
+    mailer=None,
+    clock: Clock | None = None,
 ) -> SendReport:
     """Send the given deliveries of an edition that are still pending: one batch of a send
     split across workers (policypulse.service.batches). The same claim and record path as
-    `send_edition`; `limiter.wait()` is called before each message (a rate all workers share)."""
+    `send_edition`; `pacer` spaces the messages (one shared by all workers: service/pacers)."""
     clock = clock or Clock()
     report = SendReport(edition=edition.month_key)
     rows = list(
@@ -443,8 +449,8 @@ def send_deliveries(
     except TemporaryFailure as exc:
         raise MailError(f"cannot start sending: {exc.reply}") from None
     sender = _Sender(edition, config, mailer, clock, 0, report)
-    if limiter is not None:
-        sender.limiter = limiter
+    if pacer is not None:
+        sender.pacer = pacer
     try:
         sender.send_batch(rows)
     finally:

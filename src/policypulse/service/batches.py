@@ -115,7 +115,7 @@ def free_lane(plan: Plan, lane: int) -> None:
     runs.release_lease(lane_lease(plan, lane), LANE_OWNER)
 
 
-def run_lane(plan: Plan, lane: int, config, limiter=None, mailer=None) -> dict:
+def run_lane(plan: Plan, lane: int, config, pacer=None, mailer=None) -> dict:
     """Send batch after batch until none is due; renew the lane's lease with each."""
     from policypulse.mailing.sending import send_deliveries
 
@@ -127,7 +127,7 @@ def run_lane(plan: Plan, lane: int, config, limiter=None, mailer=None) -> dict:
             pks = take_batch(plan)
             if not pks:
                 break
-            report = send_deliveries(edition, config, pks, limiter=limiter, mailer=mailer)
+            report = send_deliveries(edition, config, pks, pacer=pacer, mailer=mailer)
             totals["batches"] += 1
             for key in ("sent", "skipped", "failed", "unknown", "retries"):
                 totals[key] += getattr(report, key)

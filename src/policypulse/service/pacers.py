@@ -68,15 +68,3 @@ def pacer(rate: float, clock: Clock | None = None) -> Pacer:
     if getattr(settings, "REDIS_URL", ""):
         return RedisPacer(rate, redis_client(), clock)
     return Pacer(rate, clock)
-
-
-class KeyedWait:
-    """`wait()` without a key, for the sender's limiter slot: every message takes a "send"
-    slot, so the send rate holds across all workers."""
-
-    def __init__(self, pacer: Pacer, key: str = "send"):
-        self.pacer = pacer
-        self.key = key
-
-    def wait(self) -> None:
-        self.pacer.wait(self.key)

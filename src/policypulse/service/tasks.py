@@ -67,7 +67,7 @@ def harvest_source_task(name: str) -> dict:
 
     options = settings.PULSE.harvest
     # Per-host politeness across all workers: the pacer is shared through Redis when there is one.
-    with Fetcher(options, limiter=pacer(options.requests_per_second_per_host)) as fetcher:
+    with Fetcher(options, pacer=pacer(options.requests_per_second_per_host)) as fetcher:
         (report,) = harvest(settings.PULSE, only=name, fetcher=fetcher)
     process_new_task.enqueue()
     return {"new": report.new, "updated": report.updated, "errors": len(report.errors)}
@@ -129,11 +129,11 @@ def send_lane_task(
 ) -> dict:
     """Send batches of one edition until none is due, at the rate all workers share."""
     from policypulse.service import batches
-    from policypulse.service.pacers import KeyedWait, pacer
+    from policypulse.service.pacers import pacer
 
     plan = batches.Plan(edition, started, batch, lanes, lease)
-    limiter = KeyedWait(pacer(settings.PULSE.mail.rate_per_second), "send")
-    return batches.run_lane(plan, lane, settings.PULSE, limiter=limiter)
+    shared = pacer(settings.PULSE.mail.rate_per_second)
+    return batches.run_lane(plan, lane, settings.PULSE, pacer=shared)
 
 
 def _reminder() -> str:
