@@ -15,7 +15,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -27,6 +26,7 @@ import pytest
 
 from policypulse.demo import site
 from policypulse.demo.run import demo_toml
+from tests import clitools
 from tests.service.test_server import free_port
 
 pytestmark = pytest.mark.redis
@@ -80,20 +80,16 @@ class Stack:
         self.workspace, self.env, self.logs = workspace, env, logs
         self.processes: dict[str, subprocess.Popen] = {}
 
-    def pulse(self, *args, stdin: str | None = None, env: dict | None = None) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "policypulse", "-w", str(self.workspace), *args],
-            input=stdin, env=env or self.env, capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+    def pulse(self, *args, stdin: str | None = None) -> str:
+        done = clitools.pulse(*args, workspace=self.workspace, env=self.env, stdin=stdin,
+                              timeout=600)  # fmt: skip
         assert done.returncode == 0, f"pulse {' '.join(args)}: {done.stdout}{done.stderr}"
         return done.stdout
 
     def start(self, name: str, *args) -> subprocess.Popen:
         log = (self.logs / f"{name}.log").open("w")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "policypulse", "-w", str(self.workspace), *args],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+        process = clitools.start_pulse(*args, workspace=self.workspace, env=self.env, stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
         self.processes[name] = process
         return process
 
@@ -208,8 +204,7 @@ def test_a_month_on_the_production_stack(tmp_path, postgres_database, redis_db, 
     redis_url, redis_client = redis_db
     sink = make_sink(keep_bodies=False)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
-    env |= {"DATABASE_URL": database, "PULSE_REDIS_URL": redis_url, "PULSE_SMTP_URL": sink.url,
+    env = {"DATABASE_URL": database, "PULSE_REDIS_URL": redis_url, "PULSE_SMTP_URL": sink.url,
             "PULSE_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}  # fmt: skip
     workspace = tmp_path / "ws"
     logs = tmp_path / "logs"
@@ -217,8 +212,7 @@ def test_a_month_on_the_production_stack(tmp_path, postgres_database, redis_db, 
     stack = Stack(workspace, env, logs)
     with site.DemoServer() as server:
         slug, add_publication = hold_back(server)
-        subprocess.run([sys.executable, "-m", "policypulse", "init", str(workspace)], env=env,
-                       check=True, capture_output=True, timeout=300)  # fmt: skip
+        clitools.pulse("init", workspace, env=env, check=True)
         feeds = server.feeds()[:3]
         toml = demo_toml(feeds)
         for old, new in (
@@ -279,7 +273,7 @@ def test_a_month_on_the_production_stack(tmp_path, postgres_database, redis_db, 
             assert query(database, "SELECT status FROM editions_edition") == [("approved",)]
 
             # The scheduled send (its test hook), split into batches for both workers.
-            stack.pulse("schedule", "run", "send", "--queue")
+            stack.pulse("schedules", "run", "send", "--queue")
             wait_for("the send to start", lambda: len(sink.recipients()) >= 30, 120, stack, 0.02)
             # Both workers are in a lane (each runs one task at a time): the kill lands mid-send.
             live_lanes = ("SELECT count(*) FROM service_lease WHERE name LIKE 'send-lane:%' "
@@ -317,14 +311,9 @@ def test_a_month_on_the_production_stack(tmp_path, postgres_database, redis_db, 
     snapshot = counts(database)
     restored = tmp_path / "restored"
     restore_env = env | {"DATABASE_URL": restored_database}
-    subprocess.run([sys.executable, "-m", "policypulse", "restore", str(archive), str(restored)],
-                   env=restore_env, check=True, capture_output=True, timeout=300)  # fmt: skip
+    clitools.pulse("restore", archive, restored, env=restore_env, check=True)
     assert counts(restored_database) == snapshot
     in_backup = dict(query(restored_database,
                            "SELECT status, count(*) FROM mailing_delivery GROUP BY 1"))  # fmt: skip
     assert sum(in_backup.values()) == SUBSCRIBERS
-    listed = subprocess.run(
-        [sys.executable, "-m", "policypulse", "-w", str(restored), "items", "list"],
-        env=restore_env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert listed.returncode == 0, listed.stderr
+    clitools.pulse("items", "list", workspace=restored, env=restore_env, check=True)

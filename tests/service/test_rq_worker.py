@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from tests import clitools
 
 pytestmark = pytest.mark.redis
 
@@ -26,21 +25,16 @@ def redis_db6(redis_url):
 
 
 def test_the_rq_worker_runs_a_queued_scheduled_job(tmp_path, redis_db6):
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("PULSE_") and k != "DATABASE_URL"
-    }
-    env["PULSE_REDIS_URL"] = redis_db6
+    """Before the fix every task failed in the worker: RQ's own Job class called the Task."""
     workspace = tmp_path / "ws"
+    env = {"PULSE_REDIS_URL": redis_db6}
 
     def pulse(*args):
-        done = subprocess.run([sys.executable, "-m", "policypulse", "-w", str(workspace), *args],
-                              env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
-        assert done.returncode == 0, done.stdout + done.stderr
+        done = clitools.pulse(*args, workspace=workspace, env=env, check=True)
         return done.stdout + done.stderr
 
-    subprocess.run([sys.executable, "-m", "policypulse", "init", str(workspace)], env=env,
-                   check=True, capture_output=True, timeout=300)  # fmt: skip
-    assert "Queued harvest" in pulse("schedule", "run", "harvest", "--queue")
+    clitools.pulse("init", workspace, env=env, check=True)
+    assert "harvest" in pulse("schedules", "run", "harvest", "--queue")
     output = pulse("worker", "--once")
-    harvest = json.loads(pulse("schedule", "list", "--json"))["harvest"]
+    harvest = json.loads(pulse("schedules", "list", "--json"))["harvest"]
     assert harvest["last_status"] == "done", output
