@@ -17,13 +17,11 @@ pytestmark = pytest.mark.redis
 class RecordingClock(Clock):
     def __init__(self):
         self.waits: list[float] = []
-        self.slots: list[float] = []  # when each wait would end, on this machine's clock
         self.lock = threading.Lock()
 
     def sleep(self, seconds: float) -> None:
         with self.lock:
             self.waits.append(seconds)
-            self.slots.append(self.monotonic() + seconds)
 
 
 def gaps(waits: list[float]) -> list[float]:
@@ -49,46 +47,45 @@ def test_two_in_memory_pacers_each_let_a_host_see_the_full_rate():
 
 
 def test_workers_on_redis_share_one_schedule_per_host(redis_url, redis_prefix):
-    (a, clock_a), (b, clock_b) = worker_pacers(redis_url, redis_prefix, rate=10)
+    (a, clock_a), (b, _) = worker_pacers(redis_url, redis_prefix, rate=10)
+    slots = []
     for _ in range(10):
-        a.wait("host-a")
-        b.wait("host-a")
-    slots = clock_a.slots + clock_b.slots
-    assert len(slots) == 20
-    # Every request has its own slot 100 ms after the one before, whichever worker asked
-    # (give or take the few ms between Redis taking a slot and the worker reading it).
-    assert all(0.09 < gap < 0.11 for gap in gaps(slots)), gaps(slots)
-    assert max(slots) - min(slots) == pytest.approx(1.9, abs=0.02)
+        slots += [a.take("host-a")[1], b.take("host-a")[1]]
+    # Every request has its own slot 100 ms after the one before (on Redis's clock), whichever
+    # worker asked.
+    assert gaps(slots) == [pytest.approx(0.1, abs=1e-6)] * 19
     # Another host has its own schedule: no wait.
     a.wait("host-b")
-    assert clock_a.waits[-1] == 0
+    assert clock_a.waits == [0]
 
 
 def test_a_crawl_delay_set_by_one_worker_slows_every_worker(redis_url, redis_prefix):
     (a, _), (b, clock_b) = worker_pacers(redis_url, redis_prefix, rate=10)
     a.slow_down("slow.example", 2.0)
-    for _ in range(3):
-        b.wait("slow.example")
-    assert clock_b.waits[0] == 0
-    assert gaps(clock_b.slots) == [pytest.approx(2.0, abs=0.02)] * 2
+    slots = [b.take("slow.example")[1] for _ in range(3)]
+    assert gaps(slots) == [pytest.approx(2.0, abs=1e-6)] * 2
+    b.wait("slow.example")
+    assert clock_b.waits[0] == pytest.approx(6.0, abs=0.1)
 
 
 def test_threads_racing_for_slots_never_share_one(redis_url, redis_prefix):
     pacers = worker_pacers(redis_url, redis_prefix, rate=100, n=4)
+    slots: list[float] = []
+    lock = threading.Lock()
 
     def run(one):
         for _ in range(25):
-            one.wait("send")
+            slot = one.take("send")[1]
+            with lock:
+                slots.append(slot)
 
     threads = [threading.Thread(target=run, args=(one,)) for one, _ in pacers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    slots = [s for _, clock in pacers for s in clock.slots]
     assert len(slots) == 100
-    # 10 ms apart, less the few ms between Redis taking the slot and the thread reading it.
-    assert min(gaps(slots)) > 0.005, gaps(slots)[:10]
+    assert gaps(slots) == [pytest.approx(0.01, abs=1e-6)] * 99
 
 
 def test_the_send_rate_is_shared_by_the_workers(redis_url, redis_prefix):

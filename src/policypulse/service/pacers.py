@@ -15,19 +15,19 @@ PREFIX = "pulse:pace:"
 
 # KEYS[1]: the key's next free slot (microseconds, server time); KEYS[2]: its own interval,
 # set by slow_down (e.g. robots.txt Crawl-delay). ARGV[1]: the default interval (µs).
-# Returns how many microseconds the caller waits before its slot.
+# Returns {microseconds the caller waits, the slot's start in server microseconds}.
 TAKE_SLOT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
 local own = tonumber(redis.call('GET', KEYS[2]) or '0')
 if own > interval then interval = own end
-if interval <= 0 then return 0 end
+if interval <= 0 then return {0, now} end
 local start = tonumber(redis.call('GET', KEYS[1]) or '0')
 if start < now then start = now end
 local ttl = math.floor((start - now + interval) / 1000) + 1000
 redis.call('SET', KEYS[1], string.format('%d', start + interval), 'PX', ttl)
-return start - now
+return {start - now, start}
 """
 
 
@@ -45,12 +45,16 @@ class RedisPacer(Pacer):
         micros = int(max(self.interval, interval) * 1_000_000)
         self.redis.set(f"{self.prefix}interval:{key}", micros, ex=86400)
 
-    def wait(self, key: str = "") -> None:
-        waited = self._take(
+    def take(self, key: str = "") -> tuple[float, float]:
+        """Reserve the key's next slot: (seconds to wait for it, its start on Redis's clock)."""
+        wait, start = self._take(
             keys=[f"{self.prefix}next:{key}", f"{self.prefix}interval:{key}"],
             args=[int(self.interval * 1_000_000)],
         )
-        self.clock.sleep(int(waited) / 1_000_000)
+        return int(wait) / 1_000_000, int(start) / 1_000_000
+
+    def wait(self, key: str = "") -> None:
+        self.clock.sleep(self.take(key)[0])
 
 
 def redis_client(url: str | None = None):
