@@ -94,6 +94,26 @@ def config():
     return loaded
 
 
+# -- The live server for browser tests: one request at a time -------------------------------
+# The test database is SQLite in memory, and Django shares that one connection with the live
+# server's thread. A threaded server lets htmx's overlapping requests use the connection at
+# once ("bad parameter or other API misuse" under load); a plain WSGIServer serves them in
+# turn (and closes each connection, so the browser never waits on a kept-alive one).
+from django.core.servers.basehttp import WSGIServer  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
+
+
+class SerialWSGIServer(WSGIServer):
+    """Requests served in the live server's own thread, which already uses the shared
+    connections (`LiveServerThread.run`), so `connections_override` needs no handling here."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialWSGIServer
+
+
 # -- Hypothesis profiles: short in CI (the default), long with --hypothesis-profile=fuzz ------
 
 from hypothesis import HealthCheck, settings  # noqa: E402

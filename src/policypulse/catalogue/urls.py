@@ -42,7 +42,7 @@ def _canonical(url: str) -> str:
         path = path.rstrip("/")
     query = [
         (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        for key, value in parse_qsl(parts.query.lstrip("?"), keep_blank_values=True)
         if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMETERS
     ]
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
