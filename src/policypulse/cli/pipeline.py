@@ -202,7 +202,6 @@ def items() -> None:
     \b
     Examples:
       pulse items add https://example.org/one-report.pdf
-      pulse items list
       pulse items reextract --since 2026-11-01
     """
 
@@ -263,10 +262,8 @@ def items_add(state, target: str, url: str, title: str, publisher: str, publishe
 
     \b
     Examples:
-      pulse items add https://example.org/one-report.pdf
       pulse items add https://www.gov.uk/government/publications/a-report
       pulse items add embargoed-report.pdf --publisher "Example Trust" --date 2026-11-20
-      pulse items add briefing.docx --url https://example.org/briefing --title "A briefing"
     """
     from pathlib import Path
     from urllib.parse import urlsplit

@@ -129,9 +129,15 @@ class Overrides:
     publisher: str = ""
     published: datetime.date | None = None
 
-    def entry(self, url: str) -> DiscoveredEntry:
-        return DiscoveredEntry(url=url, title=self.title.strip(),
-                               publisher=self.publisher.strip(), published=self.published)  # fmt: skip
+    def entry(self, url: str, known: Publication | None = None) -> DiscoveredEntry:
+        """The entry to store under; a publication already known keeps its title, publisher
+        and date unless they are overridden (adding it again must not undo an override)."""
+        return DiscoveredEntry(
+            url=url,
+            title=self.title.strip() or (known.title if known else ""),
+            publisher=self.publisher.strip() or (known.publisher if known else ""),
+            published=self.published or (known.published if known else None),
+        )
 
 
 def _manual_source(url: str) -> Source:
@@ -152,8 +158,8 @@ def add_item(
     fetcher = fetcher or Fetcher(config.harvest)
     try:
         run = _Run(config, fetcher)
-        entry = (overrides or Overrides()).entry(url)
         known = dedup.find_known([canonical_url(url)])
+        entry = (overrides or Overrides()).entry(url, known)
         document = fetch_document(entry, fetcher, follow_pdfs=config.harvest.follow_pdfs,
                                   keep_raw=config.harvest.keep_raw,
                                   **_validators(url if known else None))  # fmt: skip
@@ -195,12 +201,9 @@ def add_file(
     key = url or f"upload:sha256:{hashlib.sha256(data).hexdigest()}"
     document = read_file(data, filename, key)
     overrides = overrides or Overrides()
-    entry = overrides.entry(key)
-    document.entry = entry
-    if not url:
-        document.url = key
-    source = _manual_source(url or "upload:")
     known = dedup.find_known([canonical_url(key)])
+    entry = document.entry = overrides.entry(key, known)
+    source = _manual_source(url or "upload:")
     outcome, publication = _Run(config, None).store(source, entry, known, document)
     if outcome in ("unchanged", "duplicates"):
         _apply_overrides(publication, overrides)

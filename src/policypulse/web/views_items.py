@@ -39,23 +39,25 @@ def _limit() -> int:
 @editor_required
 def add_item(request):
     limit = _limit()
-    form = AddFileForm()
-    status = 200
+    form, status, refused = AddFileForm(), 200, ""
     if request.method == "POST":
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > limit + MULTIPART_SLACK:
-            form.add_error(None, f"The file is larger than {limit // (1024 * 1024)} MB.")
-            status = 413
+        if length > limit + MULTIPART_SLACK:  # refused before the body is read
+            status, refused = 413, f"The file is larger than {_megabytes()} MB."
         else:
             form = AddFileForm(request.POST, request.FILES)
             status = _add(request, form, limit)
             if status == 302:
                 return redirect("editor:item", form.publication.pk)
-    context = {"form": form, "limit_mb": limit // (1024 * 1024)}
+    context = {"form": form, "limit_mb": _megabytes(), "refused": refused}
     return render(request, "editor/add_item.html", context, status=status)
+
+
+def _megabytes() -> str:
+    return f"{settings.PULSE.harvest.max_body_megabytes:g}"
 
 
 def _add(request, form: AddFileForm, limit: int) -> int:
@@ -63,7 +65,7 @@ def _add(request, form: AddFileForm, limit: int) -> int:
         return 400
     upload = form.cleaned_data["file"]
     if upload.size > limit:
-        form.add_error("file", f"The file is larger than {limit // (1024 * 1024)} MB.")
+        form.add_error("file", f"The file is larger than {_megabytes()} MB.")
         return 413
     data = upload.read()
     overrides = Overrides(form.cleaned_data["title"], form.cleaned_data["publisher"],
