@@ -2,9 +2,9 @@
 catalogue, without fetching again, and only what changed is triaged and summarised again."""
 
 import dataclasses
-import zlib
 
 import pytest
+import zstandard
 
 from policypulse.audit.services import cli_actor
 from policypulse.catalogue.models import Attachment, Publication
@@ -72,7 +72,7 @@ def test_reextraction_updates_the_text_and_retriages_only_what_changed(
     # What was fetched is kept, compressed, page and report PDF alike.
     page = RawDocument.objects.get(publication=a, role="page")
     assert page.data() == site.routes["/p/a"][2] and page.size == len(page.data())
-    assert zlib.decompress(bytes(page.body)) == page.data() and len(page.body) < page.size
+    assert zstandard.decompress(bytes(page.body)) == page.data() and len(page.body) < page.size
     pdf = RawDocument.objects.get(publication=a, role="attachment")
     assert pdf.data() == site.routes["/a.pdf"][2]
 

@@ -1,6 +1,6 @@
 import hashlib
-import zlib
 
+import zstandard
 from django.db import models
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ class FetchCache(models.Model):
 
 class RawDocument(models.Model):
     """The bytes a publication's page (or one of its report PDFs) was extracted from, kept
-    zlib-compressed so `pulse items reextract` can run a better extractor or a new rule over
+    zstd-compressed so `pulse items reextract` can run a better extractor or a new rule over
     the catalogue without fetching again. Bodies are no larger than the harvest's
     max_body_megabytes (the fetcher refuses anything bigger); one row per address."""
 
@@ -44,7 +44,7 @@ class RawDocument(models.Model):
     charset = models.CharField(max_length=100, blank=True)
     filename = models.CharField(max_length=300, blank=True)
     size = models.PositiveBigIntegerField(help_text="Bytes before compression")
-    body = models.BinaryField(help_text="zlib-compressed")
+    body = models.BinaryField(help_text="zstd-compressed")
     fetched_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -56,4 +56,4 @@ class RawDocument(models.Model):
         return self.url
 
     def data(self) -> bytes:
-        return zlib.decompress(bytes(self.body))
+        return zstandard.decompress(bytes(self.body))

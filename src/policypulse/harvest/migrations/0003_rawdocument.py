@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ("charset", models.CharField(blank=True, max_length=100)),
                 ("filename", models.CharField(blank=True, max_length=300)),
                 ("size", models.PositiveBigIntegerField(help_text="Bytes before compression")),
-                ("body", models.BinaryField(help_text="zlib-compressed")),
+                ("body", models.BinaryField(help_text="zstd-compressed")),
                 ("fetched_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "publication",
