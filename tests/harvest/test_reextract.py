@@ -121,3 +121,17 @@ def test_filters_and_publications_without_a_stored_copy(site, config, make_fetch
     )
     with pytest.raises(services.PulseError, match="no source named"):
         reextract(config, source="nope")
+
+
+@pytest.mark.django_db
+def test_a_new_main_text_rule_improves_what_is_stored(site, config, make_fetcher):
+    from policypulse.sources.models import Source
+
+    config.sources = [SourceConfig(name="homes", url=site.url("/feed.xml"))]
+    harvest(config, fetcher=make_fetcher())
+    assert "Download the full report" in by_slug("a").text  # the link came with the text
+    Source.objects.filter(name="homes").update(main_selector="main p")
+    result = reextract(config, source="homes")
+    assert len(result.changed) == 3 and not result.errors
+    text = by_slug("a").text
+    assert "Download the full report" not in text and "Ofsted recommends" in text

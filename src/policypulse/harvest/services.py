@@ -538,7 +538,8 @@ def reextract(
         publications = publications.filter(first_seen__date__gte=since)
     report = ReextractReport()
     extractor = extractor_for(config.harvest.extraction_processes)
-    for publication in publications.prefetch_related("attachments").iterator(chunk_size=100):
+    publications = publications.select_related("source").prefetch_related("attachments")
+    for publication in publications.iterator(chunk_size=100):
         raws = list(RawDocument.objects.filter(publication=publication))
         if not any(raw.role in ("page", "upload") for raw in raws):
             report.not_stored += 1
@@ -564,7 +565,8 @@ def _read_again(config: Config, publication: Publication, raws: list[RawDocument
     titles = {a.url: a.title for a in publication.attachments.all()}
     entry = DiscoveredEntry(url=publication.url or page.url,
                             attachments=[(url, titles.get(url, "")) for url in stored])  # fmt: skip
-    document = fetch_document(entry, _StoredFetcher(page, stored),
+    selector = publication.source.main_selector if publication.source else ""
+    document = fetch_document(entry, _StoredFetcher(page, stored), main_selector=selector,
                               follow_pdfs=config.harvest.follow_pdfs, extractor=extractor)  # fmt: skip
     # A report PDF the new extraction finds but the harvest never fetched stays for the next
     # harvest: re-extraction never touches the network.
