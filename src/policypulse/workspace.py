@@ -162,6 +162,16 @@ class Harvest(_Strict):
         description="Downloads in flight at once, across hosts (each host keeps its own rate "
         "limit).",
     )  # fmt: skip
+    extraction_processes: int = Field(
+        0, ge=0, le=64,
+        description="Processes that extract text from pages and PDFs, so extraction uses every "
+        "core and a PDF that crashes PDFium cannot stop the harvest (0: one per usable core).",
+    )  # fmt: skip
+    keep_raw: bool = Field(
+        True,
+        description="Keep each publication's fetched bytes (compressed) so `pulse items "
+        "reextract` can rerun extraction without fetching again.",
+    )
 
 
 class Triage(_Strict):

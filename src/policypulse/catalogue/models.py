@@ -9,6 +9,7 @@ class Publication(models.Model):
     class Kind(models.TextChoices):
         HTML = "html", "Web page"
         PDF = "pdf", "PDF document"
+        DOCX = "docx", "Word document"
 
     source = models.ForeignKey(
         "sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"

@@ -202,7 +202,7 @@ def items() -> None:
     \b
     Examples:
       pulse items add https://example.org/one-report.pdf
-      pulse items list
+      pulse items reextract --since 2026-11-01
     """
 
 
@@ -250,24 +250,80 @@ def _summary_status(label, summary) -> str:
 
 
 @items.command("add")
-@click.argument("url")
+@click.argument("target")
+@click.option("--url", default="", help="A local file's public address, when it has one.")
+@click.option("--title", default="", help="Its title (instead of the one found in it).")
+@click.option("--publisher", default="", help="Its publisher (instead of the one found in it).")
+@click.option("--date", "published", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Its publication date, YYYY-MM-DD.")  # fmt: skip
 @pass_state
-def items_add(state, url: str) -> None:
-    """Add one publication by its URL (an HTML page or a PDF).
+def items_add(state, target: str, url: str, title: str, publisher: str, published) -> None:
+    """Add one publication: a URL (an HTML page or a PDF), or a local PDF, DOCX or HTML file.
 
     \b
     Examples:
-      pulse items add https://example.org/one-report.pdf
       pulse items add https://www.gov.uk/government/publications/a-report
+      pulse items add embargoed-report.pdf --publisher "Example Trust" --date 2026-11-20
     """
-    from policypulse.harvest.services import add_item
+    from pathlib import Path
+    from urllib.parse import urlsplit
 
-    publication, outcome = add_item(state.config, url)
+    from policypulse.errors import PulseError
+    from policypulse.harvest.services import Overrides, add_file, add_item
+
+    overrides = Overrides(title, publisher, published.date() if published else None)
+    if urlsplit(target).scheme in ("http", "https"):
+        if url:
+            raise PulseError("--url is for a local file; the URL given is the address already")
+        publication, outcome = add_item(state.config, target, overrides=overrides)
+    else:
+        path = Path(target)
+        if not path.is_file():
+            raise PulseError(f"{target!r} is neither an http(s) URL nor a file")
+        from policypulse.audit.services import cli_actor
+
+        config = state.config
+        limit = config.harvest.max_body_megabytes * 1024 * 1024
+        if path.stat().st_size > limit:
+            raise PulseError(f"{target!r} is larger than max_body_megabytes "
+                             f"({config.harvest.max_body_megabytes:g})")  # fmt: skip
+        publication, outcome = add_file(config, path.read_bytes(), path.name,
+                                        actor=cli_actor(), url=url, overrides=overrides)  # fmt: skip
     said = {"new": "Added", "updated": "Updated", "unchanged": "Already known:",
             "duplicates": "Already known (same text) as"}.get(outcome, outcome)  # fmt: skip
     output.say("{} #{}: {}", said, publication.pk, publication.title)
     if publication.extraction_status != "ok":
         output.say("[yellow]Note:[/] {}", publication.extraction_error)
+
+
+@items.command("reextract")
+@click.option("--source", default=None, help="Only this source's publications.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only publications first seen on or after this date, YYYY-MM-DD.")  # fmt: skip
+@pass_state
+def items_reextract(state, source: str | None, since) -> None:
+    """Extract text again from the stored copies (no fetching), then triage and summarise
+    again only what changed. Editor decisions and edited summaries are kept.
+
+    \b
+    Examples:
+      pulse items reextract
+      pulse items reextract --source example-feed --since 2026-11-01
+    """
+    from policypulse.harvest.services import reextract
+    from policypulse.summaries.services import summarize
+    from policypulse.triage.services import triage
+
+    config = state.config
+    report = reextract(config, source=source, since=since.date() if since else None)
+    output.say("Re-extracted {} publications: {} changed, {} without a stored copy, {} errors.",
+               report.checked, len(report.changed), report.not_stored, len(report.errors))  # fmt: skip
+    for error in report.errors[:10]:
+        output.say("[red]{}[/]", error)
+    if report.changed:
+        triage(config, only=report.changed)
+        written = summarize(config, force=True, only=report.changed)
+        output.say("Triaged {} again; {} summaries rewritten.", len(report.changed), written)
 
 
 @items.command("list")

@@ -9,12 +9,41 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+import zstandard
+
 from policypulse.catalogue.dedup import signature
-from policypulse.errors import FetchError
-from policypulse.harvest.extract import PDF_MAGIC, content_hash, extract_html, extract_pdf
+from policypulse.errors import ExtractError, FetchError
+from policypulse.harvest.extract import (
+    DOCX_MAGIC,
+    PDF_MAGIC,
+    content_hash,
+    extract_docx,
+    looks_like_html,
+)
+from policypulse.harvest.pool import LOCAL
 from policypulse.sources.adapters import DiscoveredEntry
 
 MAX_ATTACHMENTS = 5
+RAW_COMPRESSION = 3  # zstd level: a third of zlib level 1's CPU on pages, and smaller
+
+
+@dataclass
+class RawBody:
+    """A fetched body as kept for re-extraction (compressed in the fetching thread)."""
+
+    role: str  # page, attachment, upload
+    url: str
+    content_type: str
+    charset: str
+    size: int
+    body: bytes  # zstd-compressed
+    filename: str = ""
+
+    @classmethod
+    def of(cls, role: str, url: str, body: bytes, content_type: str = "", charset: str = "",
+           filename: str = "") -> RawBody:  # fmt: skip
+        return cls(role, url, content_type, charset or "", len(body),
+                   zstandard.compress(body, RAW_COMPRESSION), filename)  # fmt: skip
 
 
 @dataclass
@@ -38,6 +67,7 @@ class FetchedDocument:
     last_modified: str = ""
     content_hash: str = ""
     signature: bytes | None = None
+    raw: list[RawBody] = field(default_factory=list)  # empty unless asked to keep them
 
 
 def fetch_document(
@@ -48,32 +78,27 @@ def fetch_document(
     etag: str = "",
     last_modified: str = "",
     main_selector: str = "",
+    extractor=None,
+    keep_raw: bool = False,
 ) -> FetchedDocument:
-    """Fetch and extract one entry; a 304 comes back as `not_modified`."""
+    """Fetch and extract one entry; a 304 comes back as `not_modified`. `extractor` is where
+    extraction runs (`pool.LOCAL` by default); `keep_raw` keeps the bodies for re-extraction."""
+    extractor = extractor or LOCAL
     response = fetcher.get(entry.url, etag=etag, last_modified=last_modified)
     document = FetchedDocument(entry=entry, url=response.url, etag=response.etag,
                         last_modified=response.last_modified)  # fmt: skip
     if response.not_modified:
         document.not_modified = True
         return document
+    if keep_raw:
+        document.raw.append(RawBody.of("page", response.url, response.body,
+                                       response.content_type, response.charset or ""))  # fmt: skip
     if response.body.startswith(PDF_MAGIC) or response.content_type == "application/pdf":
-        pdf = extract_pdf(response.body)
-        document.kind = "pdf"
-        document.title = pdf.title or _title_from_url(response.url)
-        document.text = pdf.text
-        document.key_text = pdf.key_section
-        document.status = pdf.status
-        if pdf.status != "ok":
-            document.problem = f"the PDF is {pdf.status}: {pdf.error}"
+        _take_pdf(document, extractor.pdf(response.body), response.url)
     else:
-        page = extract_html(response.body, response.url, response.content_type, response.charset,
-                            main_selector=main_selector or None)  # fmt: skip
-        document.title = page.title
-        document.text = page.text
-        document.publisher = page.publisher
-        document.published = page.published
-        document.authors = page.authors
-        document.description = page.description
+        page = extractor.html(response.body, response.url, response.content_type, response.charset,
+                              main_selector=main_selector or None)  # fmt: skip
+        _take_page(document, page)
         if follow_pdfs:
             seen, chosen = set(), []
             for url, label in [*entry.attachments, *page.pdf_links]:
@@ -81,24 +106,87 @@ def fetch_document(
                     seen.add(url)
                     chosen.append((url, label))
             for url, label in chosen[:MAX_ATTACHMENTS]:
-                attachment, key_text = fetch_attachment(fetcher, url, label)
+                attachment, key_text, body = fetch_attachment(fetcher, url, label, extractor)
                 document.attachments.append(attachment)
+                if keep_raw and body is not None:
+                    document.raw.append(RawBody.of("attachment", url, body, "application/pdf"))
                 document.key_text = document.key_text or key_text
+    return _fingerprinted(document)
+
+
+def _take_pdf(document: FetchedDocument, pdf, address: str) -> None:
+    document.kind = "pdf"
+    document.title = pdf.title or _title_from_url(address)
+    document.text = pdf.text
+    document.key_text = pdf.key_section
+    document.status = pdf.status
+    if pdf.status != "ok":
+        document.problem = f"the PDF is {pdf.status}: {pdf.error}"
+
+
+def _take_page(document: FetchedDocument, page) -> None:
+    document.title = page.title
+    document.text = page.text
+    document.publisher = page.publisher
+    document.published = page.published
+    document.authors = page.authors
+    document.description = page.description
+
+
+def _fingerprinted(document: FetchedDocument) -> FetchedDocument:
     document.content_hash = content_hash(document.text) if document.text else ""
     document.signature = signature(document.text)
     return document
 
 
-def fetch_attachment(fetcher, url: str, label: str) -> tuple[dict, str]:
-    """A report PDF as (Attachment fields, its key section); failures are recorded in
-    `status`, not raised."""
+FILE_TYPES = {"pdf": "application/pdf", "html": "text/html",
+              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}  # fmt: skip
+
+
+def file_type(data: bytes, filename: str) -> str:
+    """pdf, docx or html, from the bytes first and the file name second."""
+    name = filename.lower()
+    if data.startswith(PDF_MAGIC):
+        return "pdf"
+    if data.startswith(DOCX_MAGIC) and name.endswith(".docx"):
+        return "docx"
+    if name.endswith((".html", ".htm", ".xhtml")) or looks_like_html(data):
+        return "html"
+    raise ExtractError(f"{filename!r} is not a PDF, a Word document (.docx) or an HTML page")
+
+
+def read_file(data: bytes, filename: str, url: str, *, extractor=None) -> FetchedDocument:
+    """A file added by hand, read as if it had been fetched from `url` (its public address,
+    or the catalogue's key for a file that has none). Links in it are not followed."""
+    extractor = extractor or LOCAL
+    kind = file_type(data, filename)
+    document = FetchedDocument(entry=DiscoveredEntry(url=url), url=url)
+    document.raw.append(RawBody.of("upload", url, data, FILE_TYPES[kind], filename=filename))
+    if kind == "pdf":
+        _take_pdf(document, extractor.pdf(data), filename)
+    elif kind == "docx":
+        _take_page(document, extract_docx(data))
+        document.kind = "docx"
+        document.title = document.title or _title_from_url(filename)
+    else:
+        _take_page(document, extractor.html(data, url, "text/html"))
+        if document.title == url:
+            document.title = _title_from_url(filename)
+    return _fingerprinted(document)
+
+
+def fetch_attachment(
+    fetcher, url: str, label: str, extractor=None
+) -> tuple[dict, str, bytes | None]:
+    """A report PDF as (Attachment fields, its key section, its bytes); failures are recorded
+    in `status`, not raised."""
     values = {"url": url, "title": label[:1000], "media_type": "application/pdf"}
     try:
         response = fetcher.get(url)
     except FetchError as exc:
         status = "too-large" if getattr(exc, "reason", "") == "too-large" else "error"
-        return {**values, "status": status, "error": str(exc), "text": "", "pages": 0}, ""
-    pdf = extract_pdf(response.body)
+        return {**values, "status": status, "error": str(exc), "text": "", "pages": 0}, "", None
+    pdf = (extractor or LOCAL).pdf(response.body)
     fields = {
         **values,
         "status": pdf.status,
@@ -107,7 +195,7 @@ def fetch_attachment(fetcher, url: str, label: str) -> tuple[dict, str]:
         "pages": len(pdf.pages),
         "title": (label or pdf.title)[:1000],
     }
-    return fields, (pdf.key_section if pdf.status == "ok" else "")
+    return fields, (pdf.key_section if pdf.status == "ok" else ""), response.body
 
 
 def _title_from_url(url: str) -> str:

@@ -297,6 +297,42 @@ def _extract_pdf(body: bytes, max_pages: int) -> PdfText:
     return PdfText(status="ok", pages=pages, title=title)
 
 
+DOCX_MAGIC = b"PK\x03\x04"
+
+
+def extract_docx(body: bytes, max_paragraphs: int = 20000) -> Extracted:
+    """Text (paragraphs, then tables) and core properties of a Word document."""
+    import io
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if not body.startswith(DOCX_MAGIC):
+        raise ExtractError("not a Word document (.docx is a zip file)")
+    try:
+        document = docx.Document(io.BytesIO(body))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ExtractError(f"not a readable Word document: {exc}") from None
+    blocks = [p.text.strip() for p in document.paragraphs[:max_paragraphs] if p.text.strip()]
+    for table in document.tables:
+        for row in table.rows:
+            cells = [" ".join(cell.text.split()) for cell in row.cells]
+            line = " | ".join(dict.fromkeys(cell for cell in cells if cell))
+            if line:
+                blocks.append(line)
+    properties = document.core_properties
+    created = properties.created
+    return Extracted(
+        url="",
+        title=_clean(properties.title or ""),
+        text="\n\n".join(blocks),
+        published=created.date() if created else None,
+        authors=_split_authors(properties.author),
+        description=_clean(properties.subject or ""),
+    )
+
+
 KEY_HEADINGS = re.compile(
     r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(executive summary|summary of (?:key )?findings|key findings|"
     r"main findings|key points|main points|summary)\s*:?\s*$",

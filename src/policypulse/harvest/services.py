@@ -10,6 +10,7 @@ ETag/Last-Modified is saved only once all its entries were stored.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import time
 from collections import deque
@@ -20,13 +21,15 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
+from policypulse.audit.services import record
 from policypulse.catalogue import dedup
 from policypulse.catalogue.models import Attachment, Publication, PublicationAlias
 from policypulse.catalogue.urls import canonical_url
 from policypulse.errors import PulseError
-from policypulse.harvest.documents import FetchedDocument, fetch_document
+from policypulse.harvest.documents import FetchedDocument, RawBody, fetch_document, read_file
 from policypulse.harvest.fetch import Fetcher
-from policypulse.harvest.models import FetchCache
+from policypulse.harvest.models import FetchCache, RawDocument
+from policypulse.harvest.pool import extractor_for
 from policypulse.rules import filter_entries
 from policypulse.sources.adapters import KINDS, DiscoveredEntry, adapter_for
 from policypulse.sources.models import Source
@@ -118,22 +121,51 @@ def harvest(
             fetcher.close()
 
 
-def add_item(config: Config, url: str, *, fetcher: Fetcher | None = None):
-    """Fetch one publication URL (HTML or PDF) by hand: (publication, outcome)."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise PulseError(f"{url!r} is not an http(s) URL")
+@dataclass
+class Overrides:
+    """What the editor says about a publication added by hand; empty values say nothing."""
+
+    title: str = ""
+    publisher: str = ""
+    published: datetime.date | None = None
+
+    def entry(self, url: str, known: Publication | None = None) -> DiscoveredEntry:
+        """The entry to store under; a publication already known keeps its title, publisher
+        and date unless they are overridden (adding it again must not undo an override)."""
+        return DiscoveredEntry(
+            url=url,
+            title=self.title.strip() or (known.title if known else ""),
+            publisher=self.publisher.strip() or (known.publisher if known else ""),
+            published=self.published or (known.published if known else None),
+        )
+
+
+def _manual_source(url: str) -> Source:
     source, _ = Source.objects.get_or_create(
         name=MANUAL_SOURCE, defaults={"url": url, "kind": Source.Kind.MANUAL}
     )
+    return source
+
+
+def add_item(
+    config: Config, url: str, *, fetcher: Fetcher | None = None, overrides: Overrides | None = None
+):
+    """Fetch one publication URL (HTML or PDF) by hand: (publication, outcome)."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise PulseError(f"{url!r} is not an http(s) URL")
+    source = _manual_source(url)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(config.harvest)
     try:
         run = _Run(config, fetcher)
-        entry = DiscoveredEntry(url=url)
         known = dedup.find_known([canonical_url(url)])
+        entry = (overrides or Overrides()).entry(url, known)
         document = fetch_document(entry, fetcher, follow_pdfs=config.harvest.follow_pdfs,
+                                  keep_raw=config.harvest.keep_raw,
                                   **_validators(url if known else None))  # fmt: skip
         outcome, publication = run.store(source, entry, known, document)
+        if overrides and publication is not None and outcome in ("unchanged", "duplicates"):
+            _apply_overrides(publication, overrides)
     finally:
         if own_fetcher:
             fetcher.close()
@@ -142,6 +174,64 @@ def add_item(config: Config, url: str, *, fetcher: Fetcher | None = None):
     source.record_success()
     source.save()
     return publication, outcome
+
+
+def add_file(
+    config: Config,
+    data: bytes,
+    filename: str,
+    *,
+    actor,
+    url: str = "",
+    overrides: Overrides | None = None,
+):
+    """A publication that arrived as a file (PDF, DOCX or HTML): an embargoed report emailed to
+    the editor, a client's own paper. `url` is its public address when it has one; without
+    one it is known by its content (`upload:sha256:...`). Audited as `actor`'s addition.
+    Returns (publication, outcome) like `add_item`."""
+    limit = int(config.harvest.max_body_megabytes * 1024 * 1024)
+    if len(data) > limit:
+        raise PulseError(
+            f"{filename!r} is larger than max_body_megabytes ({config.harvest.max_body_megabytes:g})"
+        )
+    if not data:
+        raise PulseError(f"{filename!r} is empty")
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        raise PulseError(f"{url!r} is not an http(s) URL")
+    key = url or f"upload:sha256:{hashlib.sha256(data).hexdigest()}"
+    document = read_file(data, filename, key)
+    overrides = overrides or Overrides()
+    known = dedup.find_known([canonical_url(key)])
+    entry = document.entry = overrides.entry(key, known)
+    source = _manual_source(url or "upload:")
+    outcome, publication = _Run(config, None).store(source, entry, known, document)
+    if outcome in ("unchanged", "duplicates"):
+        _apply_overrides(publication, overrides)
+    if not url and publication.url == key:
+        Publication.objects.filter(pk=publication.pk).update(url="")  # no public address
+        publication.url = ""
+    record(actor, "add-publication", publication, after={
+        "file": filename, "url": url, "outcome": outcome, "title": publication.title,
+        "publisher": publication.publisher,
+        "published": publication.published.isoformat() if publication.published else None,
+    })  # fmt: skip
+    return publication, outcome
+
+
+def _apply_overrides(publication: Publication, overrides: Overrides) -> None:
+    """The editor's title, publisher and date win over what was extracted, even when the
+    publication was already known."""
+    changed = {}
+    if overrides.title.strip():
+        changed["title"] = overrides.title.strip()[:1000]
+    if overrides.publisher.strip():
+        changed["publisher"] = overrides.publisher.strip()[:300]
+    if overrides.published:
+        changed["published"] = overrides.published
+    if changed:
+        Publication.objects.filter(pk=publication.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(publication, name, value)
 
 
 @dataclass
@@ -167,6 +257,7 @@ class _Run:
         self.workers = max(1, config.harvest.concurrency)
         self.near: dedup.NearDuplicates | None = None
         self.stored: dict[str, int] = {}  # canonical URL -> publication id, this run
+        self.extractor = extractor_for(config.harvest.extraction_processes)
 
     def harvest(self, sources: list[Source]) -> list[SourceReport]:
         states = {
@@ -240,7 +331,8 @@ class _Run:
             entry = adapter.enrich(entry, self.fetcher)
         return fetch_document(
             entry, self.fetcher, follow_pdfs=self.config.harvest.follow_pdfs,
-            main_selector=source.main_selector, **validators,
+            main_selector=source.main_selector, extractor=self.extractor,
+            keep_raw=self.config.harvest.keep_raw, **validators,
         )  # fmt: skip
 
     def _fetched(self, state: _SourceState, future: Future, entry: DiscoveredEntry, known) -> None:
@@ -331,6 +423,7 @@ class _Run:
                     defaults={**attachment, "canonical_url": key},
                 )
                 dedup.remember_alias(publication, key, PublicationAlias.Reason.ATTACHMENT)
+            keep_raw(publication, document.raw)
             _remember_validators(entry.url, document)
         if self.near is not None and outcome == "new":
             self.near.add(publication.pk, document.signature)
@@ -378,3 +471,131 @@ def _remember_validators(url: str, document: FetchedDocument) -> None:
             "fetched_at": timezone.now(),
         },
     )
+
+
+def keep_raw(publication: Publication, bodies: list[RawBody]) -> None:
+    """Store (or replace) the bytes each part of a publication was extracted from."""
+    for raw in bodies:
+        RawDocument.objects.update_or_create(
+            publication=publication,
+            url_hash=FetchCache.key(raw.url),
+            defaults={
+                "role": raw.role,
+                "url": raw.url,
+                "content_type": raw.content_type[:200],
+                "charset": raw.charset[:100],
+                "filename": raw.filename[:300],
+                "size": raw.size,
+                "body": raw.body,
+                "fetched_at": timezone.now(),
+            },
+        )
+
+
+# -- re-extraction ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReextractReport:
+    checked: int = 0
+    changed: list[int] = field(default_factory=list)  # publication ids whose text changed
+    not_stored: int = 0  # harvested before raw bytes were kept (or with keep_raw off)
+    errors: list[str] = field(default_factory=list)
+
+
+class _StoredFetcher:
+    """Answers a document's fetches from its stored bytes; anything not stored is missing."""
+
+    def __init__(self, page: RawDocument | None, attachments: dict[str, RawDocument]):
+        self.page, self.attachments = page, attachments
+
+    def get(self, url: str, etag: str = "", last_modified: str = ""):
+        from policypulse.harvest.fetch import FetchFailed, Response
+
+        raw = self.attachments.get(url)
+        if raw is None and self.page is not None:
+            raw, self.page = self.page, None  # the first fetch is the page itself
+        if raw is None:
+            raise FetchFailed(f"{url}: no stored copy", reason="not-stored")
+        content_type = raw.content_type + (f"; charset={raw.charset}" if raw.charset else "")
+        return Response(url=raw.url, status=200, body=raw.data(),
+                        headers={"content-type": content_type})  # fmt: skip
+
+
+def reextract(
+    config: Config, *, source: str | None = None, since: datetime.date | None = None
+) -> ReextractReport:
+    """Run extraction again over the stored bytes of publications (of one source, first seen
+    on or after `since`) and save what changed: text, key findings, report PDFs' text,
+    fingerprints. Titles, publishers and dates (a feed's, or an editor's) are left alone.
+    Returns the ids whose extracted text changed, for triage and summaries to redo."""
+    publications = Publication.objects.all().order_by("pk")
+    if source:
+        if not Source.objects.filter(name=source).exists():
+            raise PulseError(f"no source named {source!r}; see `pulse sources list`")
+        publications = publications.filter(source__name=source)
+    if since:
+        publications = publications.filter(first_seen__date__gte=since)
+    report = ReextractReport()
+    extractor = extractor_for(config.harvest.extraction_processes)
+    publications = publications.select_related("source").prefetch_related("attachments")
+    for publication in publications.iterator(chunk_size=100):
+        raws = list(RawDocument.objects.filter(publication=publication))
+        if not any(raw.role in ("page", "upload") for raw in raws):
+            report.not_stored += 1
+            continue
+        report.checked += 1
+        try:
+            document = _read_again(config, publication, raws, extractor)
+        except PulseError as exc:
+            report.errors.append(f"#{publication.pk} {publication.url}: {exc}")
+            continue
+        if _save_reextracted(publication, document):
+            report.changed.append(publication.pk)
+    return report
+
+
+def _read_again(config: Config, publication: Publication, raws: list[RawDocument], extractor):
+    upload = next((raw for raw in raws if raw.role == "upload"), None)
+    if upload is not None:
+        return read_file(upload.data(), upload.filename or upload.url, upload.url,
+                         extractor=extractor)  # fmt: skip
+    page = next(raw for raw in raws if raw.role == "page")
+    stored = {raw.url: raw for raw in raws if raw.role == "attachment"}
+    titles = {a.url: a.title for a in publication.attachments.all()}
+    entry = DiscoveredEntry(url=publication.url or page.url,
+                            attachments=[(url, titles.get(url, "")) for url in stored])  # fmt: skip
+    selector = publication.source.main_selector if publication.source else ""
+    document = fetch_document(entry, _StoredFetcher(page, stored), main_selector=selector,
+                              follow_pdfs=config.harvest.follow_pdfs, extractor=extractor)  # fmt: skip
+    # A report PDF the new extraction finds but the harvest never fetched stays for the next
+    # harvest: re-extraction never touches the network.
+    document.attachments = [a for a in document.attachments if a["url"] in stored]
+    return document
+
+
+def _save_reextracted(publication: Publication, document: FetchedDocument) -> bool:
+    attachments = {a.url: a for a in publication.attachments.all()}
+    changed = (publication.text, publication.key_text) != (document.text, document.key_text)
+    changed = changed or any(
+        a["text"] != getattr(attachments.get(a["url"]), "text", None) for a in document.attachments
+    )
+    if not changed and publication.extraction_status == document.status:
+        return False
+    with transaction.atomic():
+        Publication.objects.filter(pk=publication.pk).update(
+            text=document.text,
+            key_text=document.key_text,
+            content_hash=document.content_hash,
+            minhash=document.signature,
+            extraction_status=document.status,
+            extraction_error=document.problem,
+            authors=publication.authors or document.authors,
+            updated_at=timezone.now(),
+        )
+        for attachment in document.attachments:
+            Attachment.objects.filter(publication=publication, url=attachment["url"]).update(
+                text=attachment["text"], status=attachment["status"],
+                pages=attachment["pages"], error=attachment["error"],
+            )  # fmt: skip
+    return changed

@@ -159,13 +159,19 @@ def produce(
 
 
 def summarize(
-    config: Config, *, force: bool = False, sleep: Callable[[float], None] = time.sleep
+    config: Config,
+    *,
+    force: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    only: list[int] | None = None,
 ) -> int:
-    """Summarise relevant publications (all of them with `force`, except editors' summaries).
-    Returns how many summaries were written."""
+    """Summarise relevant publications (all of them with `force`, except editors' summaries;
+    `only` these ids, e.g. those re-extracted). Returns how many summaries were written."""
     backend = make_backend(config, sleep=sleep)
     options = options_from(config)
     todo = Publication.objects.filter(label__relevant=True).prefetch_related("attachments")
+    if only is not None:
+        todo = todo.filter(id__in=only)
     todo = todo.select_related("label")
     if force:
         todo = todo.exclude(summary__edited_by_editor=True)

@@ -170,13 +170,16 @@ def item_for(publication: Publication) -> Item:
     )
 
 
-def triage(config: Config, *, batch_size: int = 256, model: TriageModel | None = None
-           ) -> dict[str, int]:  # fmt: skip
-    """Label publications; editor decisions are never touched. Returns counts by sector."""
+def triage(config: Config, *, batch_size: int = 256, model: TriageModel | None = None,
+           only: list[int] | None = None) -> dict[str, int]:  # fmt: skip
+    """Label publications (`only` these ids, e.g. those re-extracted); editor decisions are
+    never touched. Returns counts by sector."""
     model = model or current_model(config)
     embed = get_embedder(config.triage.embedding)
     threshold = config.triage.relevance_threshold
     pending = Publication.objects.exclude(label__decided_by=TriageLabel.DecidedBy.EDITOR)
+    if only is not None:
+        pending = pending.filter(id__in=only)
     fields = ("id", "title", "text", "description", "publisher", "document_type")
     ids = list(pending.values_list("id", flat=True))
     counts: dict[str, int] = {}

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from policypulse.web import views, views_accounts, views_editions
+from policypulse.web import views, views_accounts, views_editions, views_items
 from policypulse.web.params import IdConverter
 
 register_converter(IdConverter, "id")
@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", views_accounts.logout, name="logout"),
     path("users/", views_accounts.users, name="users"),
     path("queue/", views.review_queue, name="queue"),
+    path("items/add/", views_items.add_item, name="item-add"),
     path("items/<id:pk>/", views.item, name="item"),
     path("items/<id:pk>/decision/", views.item_decision, name="item-decision"),
     path("items/<id:pk>/sector/", views.item_sector, name="item-sector"),
