@@ -28,6 +28,11 @@ def test_harvest_goes_through_the_database_task_queue(http_server, config, setti
     assert stored.status == "SUCCESSFUL", stored.traceback
     assert stored.return_value["queued"]["new"] == 1
     assert list(Publication.objects.values_list("title", flat=True)) == ["Study a"]
+    # The extraction pool ends with the task: an RQ work-horse exits without atexit, and a pool
+    # left open outlived it (its forkserver and a worker, orphaned).
+    from policypulse.harvest import pool
+
+    assert pool.open_pools() == 0
 
 
 @pytest.mark.django_db(transaction=True)

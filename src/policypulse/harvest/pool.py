@@ -110,6 +110,12 @@ def extractor_for(processes: int) -> ProcessExtractor:
 
 
 @atexit.register
-def _close_all() -> None:
+def close_all() -> None:
+    """Stop every pool's workers and forkserver. Tasks call it when they end: an RQ work-horse
+    leaves through os._exit, which skips atexit, and its pool would outlive it."""
     for extractor in list(_shared.values()):
         extractor.close()
+
+
+def open_pools() -> int:
+    return sum(extractor._executor is not None for extractor in _shared.values())

@@ -67,8 +67,13 @@ def harvest_source_task(name: str) -> dict:
 
     options = settings.PULSE.harvest
     # Per-host politeness across all workers: the pacer is shared through Redis when there is one.
-    with Fetcher(options, pacer=pacer(options.requests_per_second_per_host)) as fetcher:
-        (report,) = harvest(settings.PULSE, only=name, fetcher=fetcher)
+    from policypulse.harvest.pool import close_all
+
+    try:
+        with Fetcher(options, pacer=pacer(options.requests_per_second_per_host)) as fetcher:
+            (report,) = harvest(settings.PULSE, only=name, fetcher=fetcher)
+    finally:
+        close_all()  # an RQ work-horse leaves by os._exit: its extraction pool must not outlive it
     process_new_task.enqueue()
     return {"new": report.new, "updated": report.updated, "errors": len(report.errors)}
 
