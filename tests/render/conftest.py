@@ -9,6 +9,8 @@ import itertools
 
 import pytest
 
+from policypulse.months import month_label, parse_month
+
 HOSTILE_TITLE = "Care & <script>alert(1)</script> costs \u202egnp.exe"
 HOSTILE_SHOWN = "Care & <script>alert(1)</script> costs gnp.exe"
 
@@ -37,8 +39,8 @@ def make_edition(
     from policypulse.editions.models import Edition, EditionItem
 
     edition = Edition.objects.create(
-        month=Edition.parse_month(month),
-        title=f"Research and Policy Digest: {Edition.parse_month(month):%B %Y}",
+        month=parse_month(month),
+        title=f"Research and Policy Digest: {month_label(parse_month(month))}",
         status=status,
         foreword=(
             "This month's themes are **workforce** and *evidence*. Read our "

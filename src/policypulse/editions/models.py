@@ -1,5 +1,3 @@
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -39,20 +37,15 @@ class Edition(models.Model):
 
     @property
     def month_key(self) -> str:
-        return self.month.strftime("%Y-%m")
+        return months.month_key(self.month)
 
     @property
     def month_label(self) -> str:
-        return self.month.strftime("%B %Y")
+        return months.month_label(self.month)
 
     @property
     def frozen(self) -> bool:
         return self.status != self.Status.DRAFT
-
-    @staticmethod
-    def parse_month(value: str) -> datetime.date:
-        """`months.parse_month`: MonthError (a ValueError) outside the sane range."""
-        return months.parse_month(value)
 
 
 class EditionItem(models.Model):

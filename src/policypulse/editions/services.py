@@ -15,7 +15,7 @@ from policypulse.catalogue.models import Publication
 from policypulse.editions.compose import Entry, Section, compose
 from policypulse.editions.models import Edition, EditionItem
 from policypulse.errors import EditionError
-from policypulse.months import month_bounds, month_start, parse_month
+from policypulse.months import month_bounds, month_label, month_start, parse_month
 from policypulse.triage.models import TriageLabel
 from policypulse.workspace import Config
 
@@ -68,7 +68,7 @@ def build_edition(config: Config, month: datetime.date, *, actor) -> Edition:
     with transaction.atomic():
         edition, _ = Edition.objects.get_or_create(
             month=month,
-            defaults={"title": f"{config.organisation.digest_title}: {month.strftime('%B %Y')}"},
+            defaults={"title": f"{config.organisation.digest_title}: {month_label(month)}"},
         )
         before = sorted(edition.items.values_list("publication_id", flat=True))
         if edition.frozen:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from policypulse.editions.models import Edition
 from policypulse.errors import EditionError
+from policypulse.months import parse_month
 from policypulse.render.services import render_view
 from policypulse.render.templating import html_env
 from policypulse.render.view import EditionView, edition_view
@@ -168,10 +169,7 @@ def publish_static(
     editions = list(public_editions())
     chosen = editions
     if month:
-        try:
-            key = Edition.parse_month(month)
-        except ValueError:
-            raise EditionError(f"--month must be YYYY-MM, not {month!r}") from None
+        key = parse_month(month)  # MonthError: a one-line PulseError
         chosen = [e for e in editions if e.month == key]
         if not chosen:
             found = Edition.objects.filter(month=key).first()

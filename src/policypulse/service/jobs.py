@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from policypulse.months import month_label
+from policypulse.months import month_label, next_month
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,7 @@ def send_reminder(config, now: datetime.datetime | None = None) -> str:
     now = timezone.localtime(now or timezone.now())
     send_date = now.date().replace(day=config.schedule.send_day)
     if send_date < now.date():
-        send_date = (send_date.replace(day=1) + datetime.timedelta(days=32)).replace(
-            day=config.schedule.send_day
-        )
+        send_date = next_month(send_date).replace(day=config.schedule.send_day)
     # An edition sent at the start of a month covers the month before.
     month = (send_date.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     state = awaiting_review(month)
