@@ -92,4 +92,4 @@ def make_sources() -> list[Source]:
 def make_user(email: str, role: str):
     from policypulse.web.accounts import create_user
 
-    return create_user(email, role, PASSWORD)
+    return create_user(email, role, PASSWORD, actor="cli:tests")

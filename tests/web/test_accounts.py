@@ -23,16 +23,16 @@ def test_throttled_counts_only_failures_inside_the_window():
 @pytest.mark.django_db
 def test_create_user_checks_email_role_and_password():
     with pytest.raises(accounts.AccountError, match="e-mail"):
-        accounts.create_user("not-an-address", "editor", "long enough pw")
+        accounts.create_user("not-an-address", "editor", "long enough pw", actor="cli:tests")
     with pytest.raises(accounts.AccountError, match="role"):
-        accounts.create_user("a@example.org", "owner", "long enough pw")
+        accounts.create_user("a@example.org", "owner", "long enough pw", actor="cli:tests")
     with pytest.raises(accounts.AccountError, match="at least 10"):
-        accounts.create_user("a@example.org", "editor", "short")
-    user = accounts.create_user("A@Example.org", "editor", "long enough pw")
+        accounts.create_user("a@example.org", "editor", "short", actor="cli:tests")
+    user = accounts.create_user("A@Example.org", "editor", "long enough pw", actor="cli:tests")
     assert user.username == "a@example.org" and user.check_password("long enough pw")
     assert accounts.is_editor(user) and not accounts.is_admin(user)
     with pytest.raises(accounts.AccountError, match="already exists"):
-        accounts.create_user("a@example.org", "admin", "long enough pw")
+        accounts.create_user("a@example.org", "admin", "long enough pw", actor="cli:tests")
 
 
 @pytest.mark.django_db

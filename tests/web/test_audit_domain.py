@@ -37,7 +37,7 @@ def test_actor_names():
 def test_a_user_actor_links_the_account_and_a_string_actor_names_itself(editor, month_items):
     record(editor, "decision", month_items[0], before="pending", after="accepted")
     record("task:x", "news", None, after=[])
-    by_user, by_task = AuditEntry.objects.order_by("id")
+    by_user, by_task = AuditEntry.objects.exclude(action="user-created").order_by("id")
     assert (by_user.actor, by_user.user, by_user.publication) == (editor.username, editor,
                                                                   month_items[0])  # fmt: skip
     assert (by_task.actor, by_task.user, by_task.publication, by_task.edition) == (
@@ -70,7 +70,7 @@ def test_refused_label_changes_leave_no_entry(month_items):
         triage.change_sector(month_items[0], TASK, "nowhere", settings.PULSE)
     with pytest.raises(triage.TriageError):
         triage.decide(month_items[0], TASK, "maybe")
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.exclude(action="user-created").exists()
 
 
 @pytest.mark.django_db
@@ -153,6 +153,32 @@ def test_pulse_edition_build_and_approve_leave_entries_naming_the_cli_user(tmp_p
         [actor, "edition-built", "2026-11"], [actor, "approved", "2026-11"]]  # fmt: skip
     assert len(rows[0][4]["publications"]) == 4 and rows[0][3] == {"publications": []}
     assert rows[1][3:] == ["draft", "approved"]
+
+
+def test_pulse_users_create_leaves_an_entry_naming_the_cli_user(tmp_path):
+    workspace = tmp_path / "ws"
+    pulse("init", workspace, check=True)
+    made = pulse("users", "create", "ed@example.org", "--role", "admin", "--password-stdin",
+                 stdin="a long password\n", workspace=workspace)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    rows = json.loads(_python(
+        "import json; from policypulse.audit.models import AuditEntry as A;"
+        "print(json.dumps([[e.actor, e.action, e.after] for e in A.objects.order_by('id')]))",
+        workspace))  # fmt: skip
+    assert rows == [
+        [f"cli:{getpass.getuser()}", "user-created", {"user": "ed@example.org", "role": "admin"}]
+    ]
+
+
+@pytest.mark.django_db
+def test_an_account_made_in_the_web_app_is_audited_once(client, admin_user):
+    client.force_login(admin_user)
+    client.post(reverse("editor:users"), {
+        "email": "new@example.org", "role": "editor", "password": "a long password"})  # fmt: skip
+    entries = AuditEntry.objects.filter(action="user-created", user=admin_user)
+    assert [(e.actor, e.after) for e in entries] == [
+        (admin_user.username, {"user": "new@example.org", "role": "editor"})
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

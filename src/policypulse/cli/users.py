@@ -36,13 +36,14 @@ def users_create(state, email: str, role: str, password_stdin: bool) -> None:
       pulse users create editor@example.org --role editor
       echo "a long password" | pulse users create admin@example.org --role admin --password-stdin
     """
+    from policypulse.audit.services import cli_actor
     from policypulse.web.accounts import create_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = create_user(email, role, password)
+    user = create_user(email, role, password, actor=cli_actor())
     output.say("Created {} ({}).", user.username, role)
 
 

@@ -81,8 +81,10 @@ editor_required = _require(is_editor)
 admin_required = _require(is_admin)
 
 
-def create_user(email: str, role: str, password: str):
-    """A new account whose user name is its e-mail address; admins may use the Django admin."""
+def create_user(email: str, role: str, password: str, *, actor):
+    """A new account whose user name is its e-mail address; admins may use the Django admin.
+    Recorded in the audit log under `actor`, so an account made on the command line is traced
+    as well as one made in the web app."""
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -108,6 +110,9 @@ def create_user(email: str, role: str, password: str):
             is_superuser=role == ADMIN,
         )
         user.groups.add(ensure_roles()[role])
+        from policypulse.audit.services import record
+
+        record(actor, "user-created", after={"user": user.username, "role": role})
     return user
 
 

@@ -65,14 +65,11 @@ def users(request):
                 request.POST.get("email", ""),
                 request.POST.get("role", ""),
                 request.POST.get("password", ""),
+                actor=request.user,
             )
         except accounts.AccountError as exc:
             messages.error(request, str(exc))
         else:
-            from policypulse.audit.services import record
-
-            record(request.user, "user-created", after={"user": user.username,
-                   "role": request.POST.get("role")})  # fmt: skip
             messages.success(request, f"Created {user.username}.")
             return redirect(reverse("editor:users"))
     people = get_user_model().objects.prefetch_related("groups").order_by("username")
