@@ -27,6 +27,26 @@ def test_uk_social_policy_pack_is_listed_and_every_entry_is_complete():
     assert govuk and all(e.url.startswith("https://www.gov.uk/search/") for e in govuk)
 
 
+def test_uk_social_policy_pack_has_forty_distinct_publishers():
+    """The issue asks for at least 40 real publishers: no entry is counted twice (same name,
+    URL or publisher), every URL is https, and last_seen is a real past date."""
+    pack = load_pack("uk-social-policy")
+    entries = pack.entries
+    assert len(entries) >= 40
+    for field in ("name", "url", "publisher"):
+        values = [getattr(e, field).casefold().rstrip("/") for e in entries]
+        duplicates = sorted({v for v in values if values.count(v) > 1})
+        assert duplicates == [], f"duplicate {field}: {duplicates}"
+    for entry in entries:
+        assert entry.url.startswith("https://"), entry.name
+        assert entry.seen_in.startswith(("https://", "http://")), entry.name
+        assert datetime.date(2000, 1, 1) <= entry.last_seen <= datetime.date.today(), entry.name
+        assert entry.kind in ("feed", "govuk", "page", "sitemap"), entry.name
+        assert entry.sectors, entry.name
+    kinds = {e.kind for e in entries}
+    assert {"govuk", "feed", "page"} <= kinds
+
+
 def raw_pack() -> dict:
     text = resources.files("policypulse.sources").joinpath("packs", "uk-social-policy.toml")
     return tomllib.loads(text.read_text())
