@@ -326,6 +326,33 @@ class Mail(_Strict):
         "List-Unsubscribe mailto requests arrive, relative to the workspace: `pulse bounces "
         "scan` reads it.",
     )
+    soft_bounce_limit: int = Field(
+        3, ge=0,
+        description="Soft bounces (mailbox full, temporarily refused; from a provider's webhook "
+        "or a delivery status notification) within 30 days after which an address is marked "
+        "bounced and suppressed; 0: never.",
+    )  # fmt: skip
+    welcome: bool = Field(
+        True,
+        description="Send a welcome email when someone confirms a subscription (the latest "
+        "edition's link, their sectors, the preferences link); its words are "
+        "templates/welcome.txt in the workspace when that file exists.",
+    )
+
+
+class Tracking(_Strict):
+    """What readers click, counted privately (never what they open: no tracking pixels)."""
+
+    clicks: bool = Field(
+        False,
+        description="Route each publication link in the email through a signed redirect "
+        "(/r/...) that counts clicks per publication per edition.",
+    )
+    per_subscriber: bool = Field(
+        False,
+        description="Also record which subscriber clicked (a row per click); off, only counts "
+        "per publication are kept and the links carry nothing about the reader.",
+    )
 
 
 class Site(_Strict):
@@ -487,6 +514,7 @@ class Config(_Strict):
     triage: Triage = Triage()
     summaries: Summaries = Summaries()
     mail: Mail = Mail()
+    tracking: Tracking = Tracking()
     site: Site = Site()
     branding: Branding = Branding()
     schedule: Schedule = Schedule()

@@ -8,6 +8,7 @@ installed (`views.anymail_tracking`).
 
 from __future__ import annotations
 
+import datetime
 import email
 import email.policy
 import mailbox
@@ -20,7 +21,7 @@ from flufl.bounce import all_failures
 
 from policypulse.errors import MailError
 from policypulse.mailing import consent, tokens
-from policypulse.mailing.models import Subscriber
+from policypulse.mailing.models import SoftBounce, Subscriber
 from policypulse.mailing.subscribers import record, suppress
 
 
@@ -35,6 +36,27 @@ def mark_bounced(subscriber: Subscriber, reason: str, now=None) -> bool:
     )
     record(subscriber, "bounced", now, reason=reason[:500])
     return True
+
+
+SOFT_BOUNCE_WINDOW = datetime.timedelta(days=30)
+
+
+def record_soft_bounce(subscriber: Subscriber, source: str, detail: str, limit: int,
+                       now=None) -> bool:  # fmt: skip
+    """Count a soft bounce; True if it was the `limit`-th in 30 days and bounced the address.
+
+    One soft bounce is a full mailbox or a server down for a day; several in a month are an
+    address that no longer works. `limit` 0 only counts."""
+    now = now or timezone.now()
+    SoftBounce.objects.create(subscriber=subscriber, at=now, source=source[:50],
+                              detail=detail[:500])  # fmt: skip
+    if not limit:
+        return False
+    recent = SoftBounce.objects.filter(subscriber=subscriber, at__gt=now - SOFT_BOUNCE_WINDOW,
+                                       at__lte=now).count()  # fmt: skip
+    if recent < limit:
+        return False
+    return mark_bounced(subscriber, f"{recent} soft bounces in 30 days; last: {detail}", now)
 
 
 def permanent_failures(raw: bytes) -> set[str]:

@@ -2,7 +2,9 @@
 
 Django 6.1 configures mail through the MAILERS setting (EMAIL_BACKEND is deprecated);
 `mailers_setting(config)` returns that setting, and `open_mailer(config)` builds the same
-backend directly, so a send always uses the workspace it was given.
+backend directly, so a send always uses the workspace it was given. `[mail] backend` is "smtp"
+or an anymail backend (e.g. "anymail.backends.postmark.EmailBackend"), which `open_mailer`
+wraps in esp.ProviderMailer so the sender handles its answers as it does SMTP's.
 """
 
 from __future__ import annotations
@@ -75,4 +77,10 @@ def open_mailer(config, root: Path | None = None):
         root = workspace.root if workspace is not None else Path.cwd()
     setting = mailers_setting(config, root)["default"]
     backend = import_string(setting["BACKEND"])
-    return backend(alias="policypulse", **setting.get("OPTIONS", {}))
+    if setting["BACKEND"] == SMTP_BACKEND:
+        return backend(alias="policypulse", **setting.get("OPTIONS", {}))
+    from policypulse.mailing.esp import ProviderMailer, provider_options
+
+    # A provider's API (anymail): its replies classified like SMTP's, its keys from the
+    # environment (PULSE_ANYMAIL_SERVER_TOKEN, PULSE_ANYMAIL_API_URL, ...).
+    return ProviderMailer(backend(**provider_options()))

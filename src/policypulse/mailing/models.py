@@ -132,3 +132,37 @@ class RateCounter(models.Model):
             )
         ]
         indexes = [models.Index(fields=["scope", "window_start"])]
+
+
+class SoftBounce(models.Model):
+    """One temporary delivery failure the provider gave up on (mailbox full, greylisted too
+    long): counted, and `[mail] soft_bounce_limit` of them in 30 days bounce the address."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="soft_bounces"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=50, help_text="postmark, amazon_ses, dsn, ...")
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["subscriber", "at"])]
+
+
+class ClickCount(models.Model):
+    """Clicks on one publication's link in one edition's email: a count, not who clicked."""
+
+    item = models.OneToOneField(
+        "editions.EditionItem", on_delete=models.CASCADE, related_name="click_count"
+    )
+    clicks = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(default=timezone.now)
+
+
+class Click(models.Model):
+    """One click by one subscriber: kept only with `[tracking] per_subscriber = true`, and
+    erased with the subscriber."""
+
+    item = models.ForeignKey("editions.EditionItem", on_delete=models.CASCADE)
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="clicks")
+    at = models.DateTimeField(default=timezone.now)
