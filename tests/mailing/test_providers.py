@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from policypulse.errors import MailError
-from policypulse.mailing import esp
+from policypulse.mailing import providers as esp
 from policypulse.mailing.backends import PermanentFailure, TemporaryFailure, UncertainDelivery
 from policypulse.mailing.models import Delivery, SoftBounce, Subscriber, Suppression, email_hash
 from policypulse.mailing.sending import send_edition

@@ -90,7 +90,7 @@ def _may_notify(address: str, now=None) -> bool:
                            ratelimit.DAY, now)  # fmt: skip
 
 
-def _notify(config, info: ListInfo, subscriber: Subscriber, subject: str, body: str) -> None:
+def _notify(config, info: ListInfo, subscriber: Subscriber, subject: str, body: str) -> bool:
     message = EmailMessage(
         subject=header_text(subject),
         body=body,
@@ -102,6 +102,8 @@ def _notify(config, info: ListInfo, subscriber: Subscriber, subject: str, body: 
         open_mailer(config).send_messages([message])
     except Exception:  # the visitor sees the same page either way; the log has the cause
         log.exception("could not send a subscription notice", extra={"stage": "mailing"})
+        return False
+    return True
 
 
 def _awaiting(data: dict):
@@ -172,3 +174,62 @@ def update_preferences(subscriber: Subscriber, sectors: list[str], paused: bool,
     subscriber.updated_at = now
     subscriber.save()
     record(subscriber, "preferences", now, sectors=sectors, paused=paused)
+
+
+WELCOME_TEMPLATE = "welcome.txt"  # in the workspace's templates/ folder, when it exists
+
+
+def welcome_text(config, subscriber: Subscriber, root=None) -> tuple[str, str]:
+    """(subject, body) of the welcome email: the workspace's templates/welcome.txt if there is
+    one, else the packaged one. The first line is `Subject: ...`; plain text, so nothing is
+    HTML-escaped (the values are one-line texts: names, labels, URLs)."""
+    from pathlib import Path
+
+    from django.template import Context, Engine
+
+    from policypulse.render.archive import public_editions
+
+    info = ListInfo.from_config(config)
+    custom = Path(root) / "templates" / WELCOME_TEMPLATE if root else None
+    if custom is not None and custom.is_file():
+        source = custom.read_text("utf-8")
+    else:
+        source = (Path(__file__).parent / "templates" / "mailing" / WELCOME_TEMPLATE).read_text(
+            "utf-8"
+        )
+    chosen = [s.label for s in config.sectors if s.key in (subscriber.sectors or [])]
+    latest = public_editions().first()
+    context = {
+        "name": header_text(subscriber.name, 120),
+        "list_name": info.list_name,
+        "organisation": config.organisation.name,
+        "sectors": ", ".join(chosen) if chosen else "every sector",
+        "sector_list": chosen,
+        "latest_url": info.archive_url(latest.month_key) if latest else "",
+        "latest_label": latest.month_label if latest else "",
+        "preferences_url": info.preferences_url(
+            tokens.make_token(subscriber.key, tokens.PREFERENCES)
+        ),
+    }
+    text = Engine(autoescape=False).from_string(source).render(Context(context, autoescape=False))
+    first, _, body = text.lstrip("\n").partition("\n")
+    if first.lower().startswith("subject:"):
+        return header_text(first.partition(":")[2], 200), body.lstrip("\n")
+    return f"Welcome to {info.list_name}", text
+
+
+def send_welcome(config, subscriber: Subscriber, root=None, now=None) -> bool:
+    """The welcome email, once per confirmation: called only by whoever `confirm_subscription`
+    answered with the subscriber (its conditional UPDATE lets one caller per link through).
+    Off with `[mail] welcome = false`. A failure is logged, never shown to the visitor."""
+    if not config.mail.welcome:
+        return False
+    if root is None:
+        from django.conf import settings
+
+        workspace = getattr(settings, "WORKSPACE", None)
+        root = workspace.root if workspace is not None else None
+    subject, body = welcome_text(config, subscriber, root)
+    sent = _notify(config, ListInfo.from_config(config), subscriber, subject, body)
+    record(subscriber, "welcomed" if sent else "welcome-failed", now or timezone.now())
+    return sent

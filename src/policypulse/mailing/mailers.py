@@ -4,7 +4,7 @@ Django 6.1 configures mail through the MAILERS setting (EMAIL_BACKEND is depreca
 `mailers_setting(config)` returns that setting, and `open_mailer(config)` builds the same
 backend directly, so a send always uses the workspace it was given. `[mail] backend` is "smtp"
 or an anymail backend (e.g. "anymail.backends.postmark.EmailBackend"), which `open_mailer`
-wraps in esp.ProviderMailer so the sender handles its answers as it does SMTP's.
+wraps in providers.ProviderMailer so the sender handles its answers as it does SMTP's.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def open_mailer(config, root: Path | None = None):
     backend = import_string(setting["BACKEND"])
     if setting["BACKEND"] == SMTP_BACKEND:
         return backend(alias="policypulse", **setting.get("OPTIONS", {}))
-    from policypulse.mailing.esp import ProviderMailer, provider_options
+    from policypulse.mailing.providers import ProviderMailer, provider_options
 
     # A provider's API (anymail): its replies classified like SMTP's, its keys from the
     # environment (PULSE_ANYMAIL_SERVER_TOKEN, PULSE_ANYMAIL_API_URL, ...).

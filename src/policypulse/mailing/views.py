@@ -67,6 +67,7 @@ def confirm(request, token: str):
     subscriber = consent.confirm_subscription(token)
     if subscriber is None:
         return _invalid(request)
+    consent.send_welcome(_config(), subscriber)
     link = tokens.make_token(subscriber.key, tokens.PREFERENCES)
     return render(request, "mailing/confirmed.html", {"preferences_token": link})
 
