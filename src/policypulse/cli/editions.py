@@ -101,3 +101,41 @@ def edition_publish(state, month: str | None, static_dir: Path) -> None:
 
     written = publish_static(state.config, static_dir, month)
     output.say("Wrote {} files to {}", len(written), static_dir)
+
+
+@edition.command("stats")
+@click.argument("month", required=False, callback=_month)
+@click.option("--last", default=6, show_default=True, type=click.IntRange(1, 120),
+              help="Sources' click-through over this many editions")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print JSON")
+@pass_state
+def edition_stats(state, month: str | None, last: int, as_json: bool) -> None:
+    """What readers clicked: an edition's most-clicked publications and each source's
+    click-through over the last editions (with `[tracking] clicks = true`; no opens, no
+    per-person figures).
+
+    \b
+    Examples:
+      pulse editions stats
+      pulse editions stats 2026-11 --json
+    """
+    from policypulse.mailing.clicks import stats
+    from policypulse.months import parse_month
+
+    data = stats(parse_month(month) if month else None, last=last)
+    if as_json:
+        output.show_json(data)
+        return
+    output.say("{} ({}): {} messages sent, {} clicks", data["title"], data["edition"],
+               data["sent"], data["clicks"])  # fmt: skip
+    output.show(output.table(
+        ["Clicks", "Publication", "Source"],
+        [(p["clicks"], p["title"], p["source"]) for p in data["publications"]],
+        title="Most-clicked publications",
+    ))  # fmt: skip
+    output.show(output.table(
+        ["Source", "Links", "Clicks", "Sent", "Click-through"],
+        [(s["source"], s["items"], s["clicks"], s["sent"], f"{s['click_through']:.2%}")
+         for s in data["sources"]],
+        title=f"Sources over {', '.join(data['sources_over'])}",
+    ))  # fmt: skip

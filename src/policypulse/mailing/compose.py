@@ -12,4 +12,8 @@ from __future__ import annotations
 def prepare(edition, config):
     from policypulse.render.email import prepare as prepare_email
 
+    if config.tracking.clicks:  # publication links through the counting redirect (clicks.py)
+        from policypulse.mailing.clicks import prepare_tracked
+
+        return prepare_tracked(edition, config)
     return prepare_email(edition, config)

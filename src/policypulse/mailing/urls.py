@@ -14,6 +14,8 @@ urlpatterns = [
     path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
+    path("r/<str:token>/", views.click, name="click"),
+    path("r/<str:token>/<str:who>/", views.click, name="click-who"),
 ]
 
 if importlib.util.find_spec("anymail") is not None:

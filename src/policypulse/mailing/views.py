@@ -1,4 +1,4 @@
-"""Public pages: subscribe, confirm, one-click unsubscribe, preferences.
+"""Public pages: subscribe, confirm, one-click unsubscribe, preferences, the click redirect.
 
 Unsubscribing: a GET (mail scanners follow links) only shows a one-button page; the POST that
 button makes, or a mail client's RFC 8058 one-click POST, unsubscribes. That POST needs no
@@ -114,6 +114,27 @@ def preferences(request, token: str):
         "config": config,
     }
     return render(request, "mailing/preferences.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def click(request, token: str, who: str | None = None):
+    """A tracked publication link: count it, then redirect to the URL the database holds for
+    that edition's publication. Altered tokens and unknown items are a 404, never a redirect."""
+    from django.http import Http404, HttpResponseRedirect
+
+    from policypulse.mailing import clicks
+
+    config = _config()
+    if request.method == "HEAD":  # link checkers and previews: answer, count nothing
+        target = clicks.target_of(token)
+    else:
+        target = clicks.record_click(token, who, config)
+    if not target:
+        raise Http404("no such link")
+    response = HttpResponseRedirect(target)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @csrf_exempt
