@@ -33,6 +33,7 @@ urlpatterns = [
         name="edition-foreword-preview",
     ),  # fmt: skip
     path("editions/<str:month>/news/", views_editions.news, name="edition-news"),
+    path("editions/<str:month>/stats/", views_editions.stats, name="edition-stats"),
     path("editions/<str:month>/move/", views_editions.move, name="edition-move"),
     path("editions/<str:month>/approve/", views_editions.approve, name="edition-approve"),
     path("editions/<str:month>/reopen/", views_editions.reopen, name="edition-reopen"),

@@ -180,3 +180,18 @@ def preview_pdf(request, month: str):
                             content_type="application/pdf")  # fmt: skip
     response["Content-Disposition"] = f'inline; filename="edition-{found.month_key}.pdf"'
     return response
+
+
+@require_safe
+@editor_required
+def stats(request, month: str):
+    """What readers clicked in this edition, and each source's click-through (clicks.py)."""
+    from policypulse.mailing.clicks import stats as click_stats
+
+    edition = _edition(month)
+    try:
+        data = click_stats(edition.month)
+    except EditionError as exc:  # a draft: nothing mailed yet
+        return render(request, "editor/edition_stats.html", {"edition": edition, "error": exc})
+    return render(request, "editor/edition_stats.html", {"edition": edition, "stats": data,
+                                                         "tracking": config().tracking})  # fmt: skip
