@@ -22,6 +22,7 @@
     └── MailError              sending or subscriber data problems
         ├── InvalidAddress     not an email address we can send to (also a ValueError;
         │                      mailing/consent.py)
+        ├── HandlerFailed      our receiver of a provider's event failed (mailing/esp.py)
         └── DeliveryError      one message's SMTP outcome (mailing/backends.py)
             ├── TemporaryFailure   4xx or no connection: nothing delivered, retry later
             ├── PermanentFailure   5xx: refused

@@ -62,3 +62,29 @@ def test_webhook_without_the_secret_changes_nothing(webhook):
     response = webhook(postmark("Bounce", "HardBounce", subscriber.email), auth=False)
     assert response.status_code in (400, 401, 403)
     assert Subscriber.objects.get(pk=subscriber.pk).status == "active"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    ["not json", "[1, 2]", json.dumps({"RecordType": "Bounce"}), json.dumps({"Type": 7}), "{}"],
+)
+def test_a_malformed_webhook_is_a_bad_request_not_a_crash(webhook, body):
+    (subscriber,) = make_subscribers(1)
+    response = webhook(body)
+    assert response.status_code in (200, 400), response.status_code
+    assert Subscriber.objects.get(pk=subscriber.pk).status == "active"
+
+
+@pytest.mark.django_db
+def test_a_failure_on_our_side_is_a_server_error_so_the_provider_retries(webhook, monkeypatch):
+    from policypulse.mailing import esp
+
+    (subscriber,) = make_subscribers(1)
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug of ours")
+
+    monkeypatch.setattr("policypulse.mailing.bounces.mark_bounced", broken)
+    with pytest.raises(esp.HandlerFailed):
+        webhook(postmark("Bounce", "HardBounce", subscriber.email))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 
+from policypulse.errors import MailError
+
 log = logging.getLogger(__name__)
 
 BOUNCE_EVENTS = {"bounced", "rejected"}
@@ -34,7 +36,20 @@ def is_soft_bounce(event) -> bool:
     return (event.description or "").startswith(SES_SOFT)
 
 
+class HandlerFailed(MailError):
+    """Our side of a webhook failed (a bug or the database): the provider should get a 500 and
+    retry, unlike a malformed POST, which gets a 400 (mailing/views.py tells them apart)."""
+
+
 def handle_tracking(sender=None, event=None, esp_name="", **kwargs) -> None:
+    try:
+        _handle(event, esp_name)
+    except Exception as exc:
+        raise HandlerFailed(f"handling a {esp_name} {getattr(event, 'event_type', '')} event "
+                            f"failed: {exc}") from exc  # fmt: skip
+
+
+def _handle(event, esp_name: str) -> None:
     from django.conf import settings
 
     from policypulse.mailing.bounces import mark_bounced, record_soft_bounce

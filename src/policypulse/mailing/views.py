@@ -8,7 +8,10 @@ key, never an address. Forged or altered tokens change nothing and say so.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +20,8 @@ from django.views.decorators.http import require_http_methods
 from policypulse.mailing import consent, ratelimit, tokens
 from policypulse.mailing.forms import PreferencesForm, SubscribeForm
 from policypulse.mailing.models import Subscriber
+
+log = logging.getLogger(__name__)
 
 
 def _config():
@@ -152,7 +157,15 @@ def webhooks(request, rest: str):
         match = resolve("/" + rest, urlconf="anymail.urls")
     except Resolver404:
         raise Http404("no such webhook") from None
+    from policypulse.mailing.esp import HandlerFailed
+
     try:
         return match.func(request, *match.args, **match.kwargs)
     except ImproperlyConfigured:
         raise Http404("this provider's library is not installed") from None
+    except HandlerFailed:
+        raise  # ours: a 500, so the provider retries
+    except (ValueError, LookupError, TypeError, AttributeError) as exc:
+        # anymail parses after checking the secret and trusts the shape of the body
+        log.warning("malformed %s webhook: %s", rest, exc)
+        return HttpResponseBadRequest("malformed webhook")
