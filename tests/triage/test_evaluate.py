@@ -5,7 +5,14 @@ import json
 import pytest
 
 from policypulse.triage.classify import Labels
-from policypulse.triage.evaluate import GoldFileError, GoldItem, class_metrics, read_gold, report
+from policypulse.triage.evaluate import (
+    GoldFileError,
+    GoldItem,
+    class_metrics,
+    publisher_group,
+    read_gold,
+    report,
+)
 
 
 def test_class_metrics_by_hand():
@@ -108,3 +115,50 @@ def test_learning_curve_rows_for_each_k_with_the_uncorrected_model_beside(embed)
     assert rows[0]["scored"] == 4 and rows[1]["scored"] == 2 and rows[1]["draws"] == 1
     assert rows[0]["sector_macro_f1"] == rows[0]["sector_macro_f1_without"]
     assert 0.0 <= rows[1]["sector_macro_f1"] <= 1.0
+
+
+def test_read_gold_takes_the_metadata_the_harvester_sees(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(
+        json.dumps({"id": "a", "title": "T", "sector": "out", "type": "report",
+                    "document_type": "Research and analysis", "pages": 84}) + "\n"
+    )  # fmt: skip
+    (item,) = read_gold(path)
+    assert (item.document_type, item.pages) == ("Research and analysis", 84)
+    assert item.item().pages == 84 and item.example().pages == 84
+    path.write_text(json.dumps({"id": "a", "title": "T", "sector": "out", "type": "report",
+                                "pages": "many"}) + "\n")  # fmt: skip
+    with pytest.raises(GoldFileError, match="pages"):
+        read_gold(path)
+
+
+def test_publisher_group_drops_mirror_and_via_notes():
+    assert publisher_group("Ofsted (via BASW)") == publisher_group("Ofsted") == "ofsted"
+    assert publisher_group("Home Office via GovWire") == "home office"
+
+
+def test_cross_validation_by_publisher_never_trains_on_the_held_out_publisher(embed, monkeypatch):
+    """Each fold's model is trained without any item of the publishers it is scored on."""
+    from policypulse.triage import evaluate as module
+    from policypulse.triage.sector_model import Taxonomy, bundled_examples
+    from policypulse.workspace import default_config
+
+    publishers = ["Ofsted", "Ofsted (via BASW)", "Home Office", "NHS England", "Carers Trust",
+                  "Home Office via GovWire"]  # fmt: skip
+    gold = [GoldItem(f"g{i}", f"Statistics on widgets {i}", p, "", "out",
+                     "briefing" if i % 2 else "report") for i, p in enumerate(publishers)]  # fmt: skip
+    trained_on, real_train = [], module.train
+
+    def spy(examples, *args, **kwargs):
+        trained_on.append({e.ref for e in examples if e.origin == "editor"})
+        return real_train(examples, *args, **kwargs)
+
+    monkeypatch.setattr(module, "train", spy)
+    result = module.cross_validate(gold, bundled_examples()[:40],
+                                   Taxonomy.from_config(default_config()), embed, folds=3,
+                                   by_publisher=True)  # fmt: skip
+    assert result["n"] == len(gold) and len(trained_on) == 3
+    groups = {g.id: publisher_group(g.publisher) for g in gold}
+    for refs in trained_on:
+        held = {groups[g.id] for g in gold if g.id not in refs}
+        assert held and not held & {groups[r] for r in refs}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from policypulse.triage.publication_type import type_by_rules
+from policypulse.triage.publication_type import normalise_document_type, type_by_rules, type_cues
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,45 @@ def test_the_opening_of_the_text_decides_when_nothing_else_does():
     assert type_by_rules("Left out", "A Charity", text="The department has published new "
                          "figures on waits.")[0] == "briefing"  # fmt: skip
     assert type_by_rules("Left out", "A Charity", text="Nothing telling here.") is None
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Research and analysis", "report"),  # GOV.UK's visible label for `research`
+        ("research", "report"),
+        ("Guidance", "report"),
+        ("Policy paper", "report"),
+        ("Accredited official statistics announcement", "briefing"),
+        ("Official statistics, Survey", "briefing"),  # NHS England Digital's label
+        ("National statistics", "briefing"),
+        ("Press release", "briefing"),
+    ],
+)
+def test_govuk_labels_read_like_their_document_types(label, expected):
+    """A stored GOV.UK page shows its type as a label above the title, not as govuk:format."""
+    kind, reason = type_by_rules("Review of widgets", "A Department", label)
+    assert kind == expected and label in reason
+
+
+def test_normalised_document_types():
+    assert normalise_document_type("Research and analysis") == "research"
+    assert normalise_document_type("https://schema.org/NewsArticle") == "newsarticle"
+    assert normalise_document_type("  Official Statistics ") == "official_statistics"
+
+
+def test_what_the_page_calls_itself_outranks_the_topic_in_its_title():
+    text = "This briefing outlines key headlines from the review and our initial view."
+    assert type_by_rules("Independent review of care: our initial view", "An Association",
+                         text=text)[0] == "briefing"  # fmt: skip
+    assert type_by_rules("Independent review of care: our initial view", "An Association")[0] == (
+        "report"
+    )
+
+
+def test_type_cues_include_the_metadata_and_the_opening():
+    plain = type_cues("Left out", "A Charity")
+    cued = type_cues("Left out", "A Charity", "The annual report was published today.",
+                     document_type="Research and analysis")  # fmt: skip
+    assert len(plain) == len(cued) and not any(plain)
+    assert sum(cued) >= 3  # the report flag of the metadata, 'annual report' and 'published'

@@ -90,7 +90,7 @@ def labels_from(items: list[Item], encoded: Encoded, model: TriageModel, thresho
 def _briefing_probabilities(encoded: Encoded, model: TriageModel) -> np.ndarray | None:
     if model.type is None:
         return None
-    probabilities = model.type.probabilities(encoded.features)
+    probabilities = model.type.probabilities(encoded.type_features)
     briefing = np.clip(probabilities[:, model.type.classes.index("briefing")], 1e-6, 1 - 1e-6)
     # The model was fitted with balanced classes (prior 0.5); move it to the prior of the
     # items it is asked about, those no rule settles.

@@ -1,8 +1,10 @@
 """Report or briefing, from what the publication says about itself: metadata first (GOV.UK
-document types, schema.org types, the report PDF's page count), then the kind of publisher
-(statistics bodies, inspectorates, committees, news sites), then title cues, then the
-opening of the text. Each rule returns its reason, so an editor can see why; `None` means no
-rule is sure and the learned model decides.
+document types as the page's `govuk:format` or its visible label, schema.org types, the report
+PDF's page count), then what the page calls itself ("this briefing", "this release"), then the
+title, the kind of publisher and the opening of the text. Each rule returns its reason, so an
+editor can see why; `None` means no rule is sure and the learned model decides, over the
+embeddings, their closeness to a description of each type and every cue below as numbers
+(`type_cues`). New evidence goes into the learned model, not into more rules.
 
 The house rule: official statistics, inspectorates' and regulators' annual or "state of"
 reports, survey findings and short briefings are briefings; research, evaluations, reviews,
@@ -29,6 +31,13 @@ REPORT_DOCUMENT_TYPES = {
     # schema.org types
     "scholarlyarticle", "medicalscholarlyarticle", "thesis", "book", "techarticle",
 }  # fmt: skip
+# GOV.UK's visible labels (what a stored copy of the page shows above its title) for the
+# document types whose label is not the type's own name.
+DOCUMENT_TYPE_LABELS = {
+    "research_and_analysis": "research", "news_story": "news_story", "policy_paper": "policy_paper",
+    "foi_release": "transparency", "transparency_data": "transparency",
+}  # fmt: skip
+STATISTICS_TYPE = re.compile(r"statistic")  # every GOV.UK statistics type and its label
 LONG_PDF, SHORT_PDF = 40, 4  # pages: a report's PDF is long, a briefing's a few pages
 NEWS_PUBLISHERS = re.compile(
     r"\b(news|times|gazette|magazine|today|now|matters|guardian|express|itv|"
@@ -51,6 +60,12 @@ REPORT_TEXT = re.compile(
     r"\b(this (report|study|paper|review|evaluation|guidance|handbook|research|resource)|"
     r"we (undertook|conducted|evaluated|interviewed|reviewed|inspected|examined)|"
     r"systematic review|executive summary|methodology|methods?:|the aim of (the|this) study)\b",
+    re.I,
+)
+# What a page calls itself outranks the topic words of its title ("... review: our view").
+SELF_BRIEFING = re.compile(
+    r"\bthis (briefing|short briefing|(statistical |statistics )?(first )?release|bulletin|"
+    r"factsheet|data update)\b",
     re.I,
 )
 GUIDE_TO_STATISTICS = re.compile(r"\bguide to\b", re.I)
@@ -107,14 +122,19 @@ STATISTICS_TEXT = re.compile(
 )
 
 
-def type_by_rules(
-    title: str, publisher: str = "", document_type: str = "", text: str = "", pages: int = 0
-) -> tuple[str, str] | None:
-    """(type, reason) when a rule is sure, else None. `pages`: the report PDF's page count
-    (0 when there is none)."""
-    doc_type = document_type.strip().lower().replace(" ", "_").replace("-", "_")
-    doc_type = doc_type.removeprefix("https://schema.org/").removeprefix("http://schema.org/")
-    if doc_type in BRIEFING_DOCUMENT_TYPES:
+def normalise_document_type(document_type: str) -> str:
+    """One spelling for a GOV.UK type (`official_statistics`), its visible label ("Official
+    Statistics"), a schema.org type or URL: lower case, words joined by underscores."""
+    value = document_type.strip().lower()
+    value = value.removeprefix("https://schema.org/").removeprefix("http://schema.org/")
+    value = "_".join(re.findall(r"[a-z0-9]+", value))
+    return DOCUMENT_TYPE_LABELS.get(value, value)
+
+
+def type_by_metadata(title: str, document_type: str = "", pages: int = 0) -> tuple[str, str] | None:
+    """What the publisher's own metadata says: its document type, else the PDF's length."""
+    doc_type = normalise_document_type(document_type)
+    if doc_type in BRIEFING_DOCUMENT_TYPES or STATISTICS_TYPE.search(doc_type):
         return BRIEFING, f"document type {document_type}"
     if doc_type == "corporate_report":
         if STRONG_BRIEFING_TITLE.search(title) or STATE_OF.search(title):
@@ -126,6 +146,18 @@ def type_by_rules(
         return REPORT, f"its PDF has {pages} pages"
     if 0 < pages <= SHORT_PDF:
         return BRIEFING, f"its PDF has {pages} pages"
+    return None
+
+
+def type_by_rules(
+    title: str, publisher: str = "", document_type: str = "", text: str = "", pages: int = 0
+) -> tuple[str, str] | None:
+    """(type, reason) when a rule is sure, else None. `pages`: the report PDF's page count
+    (0 when there is none)."""
+    if ruled := type_by_metadata(title, document_type, pages):
+        return ruled
+    if match := SELF_BRIEFING.search(text[:800]):
+        return BRIEFING, f"the page calls itself {match.group(0)!r}"
     if GUIDE_TO_STATISTICS.search(title):
         return REPORT, "title says 'guide to'"
     if match := STRONG_BRIEFING_TITLE.search(title):
@@ -154,6 +186,29 @@ def type_by_rules(
     if match := REPORT_TEXT.search(opening):
         return REPORT, f"text says {match.group(0)!r}"
     return None
+
+
+def type_cues(title: str, publisher: str = "", text: str = "", document_type: str = "",
+              pages: int = 0) -> list[float]:  # fmt: skip
+    """Every cue as a number, for the learned type model: what the rules read, the weaker
+    title, publisher and text cues, and the metadata (when a rule did not settle it)."""
+    opening = text[:800]
+    ruled = type_by_metadata(title, document_type, pages)
+    flags = [
+        STRONG_BRIEFING_TITLE.search(title), STATE_OF.search(title),
+        WEAK_BRIEFING_TITLE.search(title), WEAK_REPORT_TITLE.search(title),
+        REPORT_TITLE.search(title), ANNOUNCEMENT_TITLE.search(title),
+        GUIDE_TO_STATISTICS.search(title), YEAR.search(title),
+        STATISTICS_PUBLISHERS.search(publisher), INSPECTORATE_PUBLISHERS.search(publisher),
+        COMMITTEE_PUBLISHERS.search(publisher), NEWS_PUBLISHERS.search(publisher),
+        OFFICIAL_PUBLISHERS.search(publisher),
+        STATISTICS_TEXT.search(opening), BRIEFING_TEXT.search(opening),
+        REPORT_TEXT.search(opening),
+        STRONG_BRIEFING_TITLE.search(opening), STATE_OF.search(opening),
+        REPORT_TITLE.search(opening), ANNOUNCEMENT_TITLE.search(opening),
+        ruled and ruled[0] == BRIEFING, ruled and ruled[0] == REPORT,
+    ]  # fmt: skip
+    return [float(bool(flag)) for flag in flags]
 
 
 def cue_features(title: str, publisher: str = "", text: str = "") -> list[float]:

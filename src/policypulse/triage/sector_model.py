@@ -24,10 +24,16 @@ from importlib import resources
 
 import numpy as np
 
-from policypulse.triage.publication_type import BRIEFING, REPORT, cue_features, type_by_rules
+from policypulse.triage.publication_type import (
+    BRIEFING,
+    REPORT,
+    cue_features,
+    type_by_rules,
+    type_cues,
+)
 
 OUT = "out"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 TEXT_LIMIT = 1500
 SIMILARITY_SCALE = 10.0
 NEIGHBOURS = 7
@@ -74,6 +80,7 @@ class TrainingExample:
     type: str | None = None
     origin: str = "seed"
     ref: str = ""
+    pages: int = 0  # the report PDF's page count, 0 when none
 
 
 @dataclass
@@ -190,6 +197,7 @@ class Encoded:
     body: np.ndarray  # (n, d) normalised embeddings of title + publisher + text
     features: np.ndarray  # (n, f) the full feature matrix
     hints: list[dict]
+    type_features: np.ndarray | None = None  # (n, t) the type model's: embeddings and cues
 
 
 def encode(items: list, taxonomy: Taxonomy, prototypes: np.ndarray, embed) -> Encoded:
@@ -228,7 +236,32 @@ def encode(items: list, taxonomy: Taxonomy, prototypes: np.ndarray, embed) -> En
             np.asarray(settings, dtype=np.float32).reshape(len(items), -1),
         ]
     ).astype(np.float32)
-    return Encoded(body=body, features=features, hints=hints)
+    return Encoded(body=body, features=features, hints=hints,
+                   type_features=type_features(items, body, titles, embed))  # fmt: skip
+
+
+TYPE_PROTOTYPES = {
+    REPORT: (
+        "A research report, evaluation, independent review, inquiry, guidance or inspection "
+        "report: its aims, methods, evidence, findings and recommendations.",
+    ),
+    BRIEFING: (
+        "A short briefing: a statistics release, bulletin, news announcement, survey "
+        "results, a data update or information about a service.",
+    ),
+}
+
+
+def type_features(items: list, body: np.ndarray, titles: np.ndarray, embed) -> np.ndarray:
+    """Report or briefing as the learned model sees it: how close the page reads to a report
+    or to a briefing (cosine similarity to a description of each), every type cue and
+    metadata flag as numbers, and the embeddings themselves."""
+    cues = [type_cues(item.title, item.publisher, item.text, item.document_type,
+                      getattr(item, "pages", 0)) for item in items]  # fmt: skip
+    cues = np.asarray(cues, dtype=np.float32).reshape(len(items), -1)
+    prototypes = embed([" ".join(TYPE_PROTOTYPES[kind]) for kind in (REPORT, BRIEFING)])
+    similarity = [body @ prototypes.T * SIMILARITY_SCALE, titles @ prototypes.T * SIMILARITY_SCALE]
+    return np.hstack([cues, *similarity, body, titles]).astype(np.float32)
 
 
 def prototype_texts(taxonomy: Taxonomy) -> list[str]:
@@ -423,21 +456,7 @@ def train(examples: list[TrainingExample], taxonomy: Taxonomy, embed, *, calibra
     weights = np.array([ORIGIN_WEIGHTS.get(e.origin, 1.0) for e in examples])
     weights[[e.origin == "editor" for e in examples]] = editor_weight
     sector_model = fit_linear(encoded.features, sectors, weights, calibrate=calibrate)
-    typed = [i for i, e in enumerate(examples) if e.type in (REPORT, BRIEFING)]  # not notes
-    type_model = None
-    if len({examples[i].type for i in typed}) == 2:
-        type_model = fit_linear(
-            encoded.features[typed],
-            [examples[i].type for i in typed],
-            weights[typed],
-            calibrate=calibrate,
-        )
-    unsettled = [
-        examples[i].type == BRIEFING
-        for i in typed
-        if type_by_rules(examples[i].title, examples[i].publisher, examples[i].document_type,
-                         examples[i].text) is None
-    ]  # fmt: skip
+    type_model, briefing_rate = fit_type_model(examples, encoded, weights, calibrate=calibrate)
     origins: dict[str, int] = {}
     for example in examples:
         origins[example.origin] = origins.get(example.origin, 0) + 1
@@ -459,12 +478,32 @@ def train(examples: list[TrainingExample], taxonomy: Taxonomy, embed, *, calibra
             for e, s in zip(examples, sectors, strict=True)
         ],  # fmt: skip
         counts=origins,
-        fallthrough_briefing_rate=(sum(unsettled) + 1) / (len(unsettled) + 2),
+        fallthrough_briefing_rate=briefing_rate,
     )
 
 
+TYPE_REGULARISATION = 0.05  # inverse strength (C): stronger than the sector model's
+
+
+def fit_type_model(examples: list[TrainingExample], encoded: Encoded, weights: np.ndarray, *,
+                   calibrate: bool = True) -> tuple[Linear | None, float]:  # fmt: skip
+    """The learned type model over `type_features` on every typed example, and the share of
+    briefings among those no rule settles: the prior it is moved to when it decides
+    (smoothed)."""
+    typed = [i for i, e in enumerate(examples) if e.type in (REPORT, BRIEFING)]  # not notes
+    labelled = [examples[i] for i in typed]
+    model = None
+    if len({e.type for e in labelled}) == 2:
+        model = fit_linear(encoded.type_features[typed], [e.type for e in labelled],
+                           weights[typed], calibrate=calibrate,
+                           regularisation=TYPE_REGULARISATION)  # fmt: skip
+    unsettled = [e.type == BRIEFING for e in labelled
+                 if type_by_rules(e.title, e.publisher, e.document_type, e.text, e.pages) is None]  # fmt: skip
+    return model, (sum(unsettled) + 1) / (len(unsettled) + 2)
+
+
 def fit_linear(features: np.ndarray, labels: list[str], weights: np.ndarray, *,
-               calibrate: bool = True) -> Linear:  # fmt: skip
+               calibrate: bool = True, regularisation: float = REGULARISATION) -> Linear:  # fmt: skip
     """Standardise, fit a logistic regression, then fit its temperature on CV predictions."""
     from sklearn.linear_model import LogisticRegression
 
@@ -475,7 +514,7 @@ def fit_linear(features: np.ndarray, labels: list[str], weights: np.ndarray, *,
     scale = features.std(axis=0) + 1e-3
     standard = (features - mean) / scale
     target = np.array([classes.index(label) for label in labels])
-    regression = LogisticRegression(C=REGULARISATION, max_iter=2000, class_weight="balanced")
+    regression = LogisticRegression(C=regularisation, max_iter=2000, class_weight="balanced")
     regression.fit(standard, target, sample_weight=weights)
     linear = Linear(
         classes=classes, mean=mean, scale=scale,
@@ -483,11 +522,13 @@ def fit_linear(features: np.ndarray, labels: list[str], weights: np.ndarray, *,
         intercept=regression.intercept_.astype(np.float32),
     )  # fmt: skip
     if calibrate:
-        linear.temperature = _fit_temperature(standard, target, weights, len(classes))
+        linear.temperature = _fit_temperature(standard, target, weights, len(classes),
+                                              regularisation=regularisation)  # fmt: skip
     return linear
 
 
-def _fit_temperature(standard, target, weights, n_classes: int, folds: int = 5) -> float:
+def _fit_temperature(standard, target, weights, n_classes: int, folds: int = 5,
+                     regularisation: float = REGULARISATION) -> float:  # fmt: skip
     """The temperature minimising the log-loss of out-of-fold logits (1.0 if too few)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
@@ -501,7 +542,7 @@ def _fit_temperature(standard, target, weights, n_classes: int, folds: int = 5) 
     for train_index, test_index in splitter.split(standard, target):
         if len(set(target[train_index])) < n_classes:
             return 1.0
-        regression = LogisticRegression(C=REGULARISATION, max_iter=2000, class_weight="balanced")
+        regression = LogisticRegression(C=regularisation, max_iter=2000, class_weight="balanced")
         regression.fit(standard[train_index], target[train_index], weights[train_index])
         scores = regression.decision_function(standard[test_index])
         logits[test_index] = scores.reshape(len(test_index), -1)
