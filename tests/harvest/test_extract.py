@@ -157,3 +157,84 @@ def test_xhtml_with_an_xml_declaration_and_download_links():
 def test_decode_html_survives_wrong_declarations(body, declared, expected):
     html = b"<html><body><p>" + body + b"</p></body></html>"
     assert expected in decode_html(html, declared)
+
+
+def _govuk_page(record_id: str, head: str = "", attachment: str = "") -> bytes:
+    """A recorded GOV.UK page (tests/data/corpus/raw) in GOV.UK's markup: its first line is
+    the document-type label GOV.UK shows above the title, its second the title."""
+    from html import escape
+
+    from tests.harvest.conftest import raw_text
+
+    lines = [line.strip() for line in raw_text(record_id).splitlines() if line.strip()]
+    label, title, paragraphs = lines[0], lines[1], lines[2:12]
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>{escape(title)} - GOV.UK</title>{head}</head><body><main>"
+        f'<span class="govuk-caption-xl gem-c-title__context">{escape(label)}</span>'
+        f"<h1>{escape(title)}</h1>{attachment}{body}</main></body></html>"
+    ).encode()
+
+
+def test_the_document_type_a_recorded_govuk_page_shows_is_extracted():
+    from policypulse.triage.publication_type import type_by_rules
+
+    page = extract_html(_govuk_page("decc-evaluation-heat-networks-delivery-unit"),
+                        "https://www.gov.uk/government/publications/x")  # fmt: skip
+    assert page.document_type == "Research and analysis"
+    assert type_by_rules(page.title, page.publisher, page.document_type)[0] == "report"
+    annual = extract_html(_govuk_page("ofsted-annual-report-2018-19-hmci-commentary"),
+                          "https://www.gov.uk/government/publications/y")  # fmt: skip
+    assert annual.document_type == "Corporate report"
+    assert type_by_rules(annual.title, annual.publisher, annual.document_type)[0] == "briefing"
+
+
+def test_govuk_format_meta_comes_first_then_json_ld():
+    meta = '<meta name="govuk:format" content="official_statistics">'
+    page = extract_html(_govuk_page("moj-flexible-cjs-pilots-process-evaluation-2013", meta),
+                        "https://www.gov.uk/x")  # fmt: skip
+    assert page.document_type == "official_statistics"
+    json_ld = ('<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, '
+               '{"@type": "ScholarlyArticle", "headline": "A study"}]}</script>')  # fmt: skip
+    plain = extract_html(f"<html><head>{json_ld}</head><body><p>A study.</p></body></html>".encode(),
+                         "https://journal.example/a")  # fmt: skip
+    assert plain.document_type == "ScholarlyArticle"
+    assert extract_html(b"<html><body><p>Nothing said.</p></body></html>",
+                        "https://x.example/").document_type == ""  # fmt: skip
+
+
+def test_the_pdf_length_an_attachment_block_states_is_kept_by_url():
+    """GOV.UK's attachment markup (the figures here are made up for the markup test)."""
+    attachment = (
+        '<section class="gem-c-attachment"><div class="gem-c-attachment__details">'
+        '<h3 class="gem-c-attachment__title"><a href="/media/1/report.pdf">Final report</a></h3>'
+        '<p class="gem-c-attachment__metadata"><span>PDF</span>, <span>1.2 MB</span>, '
+        "<span>84 pages</span></p></div></section>"
+        '<section class="gem-c-attachment"><h3><a href="/media/2/annex.pdf">Annex</a></h3>'
+        "<p>PDF, 300 KB</p></section>"
+    )
+    page = extract_html(_govuk_page("decc-evaluation-heat-networks-delivery-unit", "", attachment),
+                        "https://www.gov.uk/government/publications/x")  # fmt: skip
+    assert page.pdf_pages == {"https://www.gov.uk/media/1/report.pdf": 84}
+
+
+def test_a_fetched_page_carries_its_type_and_an_unreadable_pdf_its_stated_length(
+    http_server, make_fetcher
+):
+    """The harvest fills what the type rules read: the page's document type, and the stated
+    page count of a PDF that could not be read (here it is not a PDF at all)."""
+    from policypulse.harvest.documents import fetch_document
+    from policypulse.sources.adapters import DiscoveredEntry
+
+    attachment = (
+        '<section class="gem-c-attachment"><h3><a href="/media/report.pdf">Final report</a></h3>'
+        "<p>PDF, 2 MB, 120 pages</p></section>"
+    )
+    page = _govuk_page("decc-evaluation-heat-networks-delivery-unit", "", attachment)
+    http_server.routes["/pub"] = (200, {"Content-Type": "text/html"}, page)
+    http_server.routes["/media/report.pdf"] = (200, {"Content-Type": "application/pdf"},
+                                               b"%PDF-1.4 broken")  # fmt: skip
+    document = fetch_document(DiscoveredEntry(url=http_server.url("/pub")), make_fetcher())
+    assert document.document_type == "Research and analysis"
+    (pdf,) = document.attachments
+    assert pdf["status"] != "ok" and pdf["pages"] == 120

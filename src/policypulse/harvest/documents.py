@@ -107,6 +107,7 @@ def fetch_document(
                     chosen.append((url, label))
             for url, label in chosen[:MAX_ATTACHMENTS]:
                 attachment, key_text, body = fetch_attachment(fetcher, url, label, extractor)
+                attachment["pages"] = attachment["pages"] or page.pdf_pages.get(url, 0)
                 document.attachments.append(attachment)
                 if keep_raw and body is not None:
                     document.raw.append(RawBody.of("attachment", url, body, "application/pdf"))
@@ -131,6 +132,7 @@ def _take_page(document: FetchedDocument, page) -> None:
     document.published = page.published
     document.authors = page.authors
     document.description = page.description
+    document.document_type = page.document_type
 
 
 def _fingerprinted(document: FetchedDocument) -> FetchedDocument:

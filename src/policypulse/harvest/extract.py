@@ -35,6 +35,8 @@ class Extracted:
     authors: list[str] = field(default_factory=list)
     description: str = ""
     pdf_links: list[tuple[str, str]] = field(default_factory=list)  # (url, link text)
+    document_type: str = ""  # the publisher's own: govuk:format, GOV.UK's label, JSON-LD @type
+    pdf_pages: dict[str, int] = field(default_factory=dict)  # stated "84 pages", by PDF URL
 
 
 @dataclass
@@ -112,6 +114,7 @@ def _extract_html(
         text = (document.text if document else "") or ""
     title = meta.get("title") or url
     authors = meta.get("authors") or []
+    document_type, pdf_pages = publication_metadata(tree, url)
     return Extracted(
         url=url,
         title=_clean(title),
@@ -121,6 +124,8 @@ def _extract_html(
         authors=authors,
         description=_clean(meta.get("description") or ""),
         pdf_links=links,
+        document_type=_clean(document_type)[:100],
+        pdf_pages=pdf_pages,
     )
 
 
@@ -227,6 +232,63 @@ def _page_metadata(tree) -> dict:
         titles = tree.xpath("//title/text()")
         found["title"] = titles[0] if titles else ""
     return found
+
+
+GENERIC_JSON_LD_TYPES = {
+    "webpage", "website", "webpageelement", "organization", "governmentorganization",
+    "breadcrumblist", "listitem", "person", "imageobject", "searchaction", "wpheader",
+    "wpfooter", "sitenavigationelement", "collectionpage", "itemlist", "place",
+}  # fmt: skip
+STATED_PAGES = re.compile(r"\b(\d{1,4}) pages?\b", re.I)
+
+
+def publication_metadata(tree, base_url: str) -> tuple[str, dict[str, int]]:
+    """What the publisher says the page is, for the report-or-briefing type: GOV.UK's
+    document type (`govuk:format`, else the label it shows above the title), else the
+    JSON-LD @type of the page's main thing; and each PDF's length where the page states it
+    (GOV.UK attachments say "PDF, 1.2 MB, 84 pages"), by the PDF's URL."""
+    formats = tree.xpath('//meta[@name="govuk:format"]/@content')
+    labels = tree.xpath('//*[contains(concat(" ", @class, " "), " gem-c-title__context ")]')
+    document_type = formats[0].strip() if formats else ""
+    if not document_type and labels:
+        document_type = " ".join(labels[0].text_content().split())
+    if not document_type:
+        document_type = _json_ld_type(tree)
+    pages: dict[str, int] = {}
+    for anchor in tree.xpath("//a[@href]"):
+        href = anchor.get("href", "").strip()
+        if not href.lower().split("?")[0].endswith(".pdf"):
+            continue
+        block = anchor
+        for _ in range(4):  # the attachment block around the link: title, then its metadata
+            block = block.getparent()
+            if block is None:
+                break
+            if match := STATED_PAGES.search(" ".join(block.text_content().split())):
+                pages.setdefault(urljoin(base_url, href), int(match.group(1)))
+                break
+    return document_type, pages
+
+
+def _json_ld_type(tree) -> str:
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        nodes = (
+            data
+            if isinstance(data, list)
+            else data.get("@graph", [data])
+            if isinstance(data, dict)
+            else []
+        )
+        for node in nodes:
+            kinds = node.get("@type") if isinstance(node, dict) else None
+            for kind in kinds if isinstance(kinds, list) else [kinds]:
+                if isinstance(kind, str) and kind.strip().lower() not in GENERIC_JSON_LD_TYPES:
+                    return kind.strip()
+    return ""
 
 
 def _json_ld_people(value) -> list[str]:
