@@ -7,10 +7,12 @@ import pytest
 from policypulse.summaries.backends import Options, SummaryRequest
 from policypulse.summaries.extractive import (
     _trim,
+    compress,
     extract,
     lead,
     publisher_name,
     spell_out_acronyms,
+    third_person,
     topic,
     with_article,
 )
@@ -177,6 +179,47 @@ def test_publisher_names_and_articles():
     assert with_article("HM Inspectorate of Prisons") == "HM Inspectorate of Prisons"
     assert with_article("Ofsted") == "Ofsted"
     assert with_article("NHS Digital") == "NHS Digital"
+    assert with_article("Children's Commissioner for England") == (
+        "the Children's Commissioner for England"
+    )
+    assert with_article("Local Government Ombudsman") == "the Local Government Ombudsman"
+    assert with_article("Ofsted and the Care Quality Commission") == (
+        "Ofsted and the Care Quality Commission"
+    )
+
+
+def test_a_sentence_closed_inside_a_quotation_gets_no_second_full_stop():
+    assert compress("It was called ‘the most comprehensive source.’") == (
+        "It was called ‘the most comprehensive source.’"
+    )
+    assert compress("Inspectors found gaps") == "Inspectors found gaps."
+
+
+def test_the_publishers_own_voice_is_reported_in_the_third_person():
+    assert third_person("We found that divisions were entrenched.") == (
+        "It found that divisions were entrenched."
+    )
+    assert third_person("In 2019, we found that 61% were aware.") == (
+        "In 2019, it found that 61% were aware."
+    )
+    assert third_person("We have found too many delays.") == "It has found too many delays."
+    assert third_person("We recommend that councils act.") == "It recommends that councils act."
+    assert third_person("Our findings show that x rose.") == "The findings show that x rose."
+    assert third_person("We were told by staff.") == "We were told by staff."  # not a set phrase
+
+
+def test_a_finding_in_the_publishers_voice_can_be_chosen_once_rewritten():
+    text = (
+        "We found that 60 per cent of the boys had been excluded from school. "
+        "The weather was mild in the spring of that year across the region. "
+    ) * 2
+    summary = extract(SummaryRequest("Black and mixed heritage boys", text,
+                                     "HM Inspectorate of Probation"),
+                      Options(min_words=10, max_words=60, target_words=30)).text  # fmt: skip
+    assert "It found that 60 per cent of the boys had been excluded" in summary
+    assert (
+        check(summary, text + " HM Inspectorate of Probation Black and mixed heritage boys") == []
+    )
 
 
 def test_lead_takes_the_first_sentences_up_to_the_budget():

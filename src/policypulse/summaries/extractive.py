@@ -28,6 +28,7 @@ from policypulse.summaries.text import (
 )
 
 NAME = "extractive"
+RESERVE = 8  # words kept free for spelt-out acronyms and a lead-in
 
 FINDING_CUES = re.compile(
     r"\b(found|finds|find|showed|shows?|suggests?|suggested|recommends?|recommended|"
@@ -82,7 +83,7 @@ _KINDS = (
 _ORG_KEYWORDS = re.compile(
     r"\b(Department|Ministry|Office|Council|Commission|Committee|Agency|Foundation|Institute|"
     r"Association|Library|Authority|College|Trust|Centre|Group|Society|Partnership|Board|"
-    r"Service|Government|Federation|Alliance|Unit)\b"
+    r"Service|Government|Federation|Alliance|Unit|Commissioner|Ombudsman|Observatory|Panel)\b"
 )
 _PLACES = {"England", "Wales", "Scotland", "Ireland", "Northern", "UK", "Britain", "Great",
            "London", "English", "British"}  # fmt: skip
@@ -156,7 +157,8 @@ def with_article(name: str) -> str:
     """'the Department for Education', 'Ofsted', 'HM Inspectorate of Prisons', 'NHS Digital'."""
     if not name or name.lower().startswith("the ") or name.split()[0].isupper():
         return name
-    if _ORG_KEYWORDS.search(name) and len(name.split()) > 1:
+    first = name.split(" and ")[0]  # 'Ofsted and the Care Quality Commission' stays as it is
+    if _ORG_KEYWORDS.search(first) and len(first.split()) > 1:
         return "the " + name
     return name
 
@@ -221,7 +223,38 @@ def opening(document: SummaryRequest, found: list[Candidate]) -> tuple[str, int 
 def _sentence(text: str) -> str:
     text = text.strip()
     text = text.rstrip(":;,…").rstrip()
-    return text if text.endswith((".", "!", "?")) else text + "."
+    closed = re.search(r"[.!?][’”'\")]*$", text)  # '... statistics.’' is already closed
+    return text if closed else text + "."
+
+
+_WE_VERB = re.compile(
+    r"\b([Ww])e\s+(?:(also|then)\s+)?(have\s+)?(found|find|saw|seen|heard|visited|interviewed|"
+    r"spoke|spoken|reviewed|looked|analysed|identified|concluded|estimated?|inspected|surveyed|"
+    r"examined|considered|asked|received|observed|tracked|assessed|sampled|recommend(?:ed)?|"
+    r"made|noted|judged|rated|gathered|collected|explored|set out|published)\b"
+)
+_PRESENT = {"find": "finds", "recommend": "recommends", "estimate": "estimates"}
+_OUR_NOUN = re.compile(
+    r"\b([Oo])ur\s+(report|review|inspection|inspections|research|analysis|findings|evidence|"
+    r"study|survey|evaluation|inspectors|sample|case sample|fieldwork|data|recommendations|"
+    r"visits|thematic|interviews)\b"
+)
+
+
+def third_person(sentence: str) -> str:
+    """The publisher's own voice in the third person, as an editor reports it: 'We found that
+    ...' -> 'It found that ...', 'our inspectors' -> 'the inspectors'. Only these set phrases
+    are rewritten; any other first person stays, and keeps the sentence out."""
+
+    def verb(match: re.Match) -> str:
+        it = "It" if match.group(1) == "W" else "it"
+        adverb = f"{match.group(2)} " if match.group(2) else ""
+        have = "has " if match.group(3) else ""
+        word = match.group(4)
+        return f"{it} {adverb}{have}{word if have else _PRESENT.get(word, word)}"
+
+    sentence = _WE_VERB.sub(verb, sentence)
+    return _OUR_NOUN.sub(lambda m: ("The " if m.group(1) == "O" else "the ") + m.group(2), sentence)
 
 
 def compress(sentence: str) -> str:
@@ -286,7 +319,7 @@ def score(
     candidate: Candidate, opinion_words: tuple[str, ...], first_person: bool = False
 ) -> float | None:
     """How much a sentence reads as a key finding; None if it cannot appear at all."""
-    text = drop_first_person_clause(candidate.text, opinion_words)
+    text = drop_first_person_clause(third_person(candidate.text), opinion_words)
     rewritten = re.sub(r"^Our\s+(?=(?:study|report|research|evaluation|analysis)\b)", "", text)
     if (FIRST_PERSON.search(rewritten) and not first_person) or text.endswith("?"):
         return None
@@ -370,7 +403,7 @@ def select(
     scored.sort(key=lambda pair: -pair[0])
     used = sum(word_count(text) for text in chosen.values())
     for _, candidate in scored:
-        text = compress(drop_first_person_clause(candidate.text, opinion_words))
+        text = compress(drop_first_person_clause(third_person(candidate.text), opinion_words))
         if FIRST_PERSON.search(text):
             verb = "adds" if any("states: “" in t for t in chosen.values()) else "states"
             text = f"It {verb}: “{candidate.text.rstrip()}”"
@@ -523,7 +556,7 @@ def extract(
     first, skip = opening(document, found)
     kind = kind_of(document.title, " ".join(c.text for c in found[:4]), document.type)
     opinion = tuple(options.opinion_words or DEFAULT_OPINION_WORDS)
-    budget = options.max_words - word_count(first) - 8  # room for acronyms and a lead-in
+    budget = options.max_words - word_count(first) - RESERVE  # room for acronyms, a lead-in
     target = max(options.min_words, options.target_words) - word_count(first)
     learned = learned_values(found, document.title, opinion, scorer) if scorer else None
     chosen = select(found, budget, target, skip, opinion, learned=learned)
