@@ -1,6 +1,7 @@
 """Summaries benchmark: publications per second for 10-page documents, extractive + guard.
 
-Each document is a corpus page (tests/data/corpus/pages.jsonl) followed by nine
+The extractive backend runs as `pulse summarize` runs it, with the learned sentence scorer
+shipped in the package (wordllama similarities for each candidate sentence). Each document is a corpus page (tests/data/corpus/pages.jsonl) followed by nine
 more pages of report text drawn from the other pages, with the furniture of a PDF transcript
 (running heads, page numbers, a contents list, a copyright notice): about 4,000 words, the
 size of a 10-page report. Each publication is summarised and the summary checked by the guard,
@@ -55,11 +56,12 @@ def summarise_one(item: dict) -> tuple[int, float]:
     from policypulse.summaries.backends import Options, SummaryRequest
     from policypulse.summaries.extractive import extract
     from policypulse.summaries.guard import check
+    from policypulse.summaries.scorer import default_scorer
 
     started = time.process_time()
     options = Options()
     document = SummaryRequest(item["title"], item["text"], item["publisher"])
-    result = extract(document, options)
+    result = extract(document, options, default_scorer())  # as `pulse summarize` does
     source = "\n\n".join([item["publisher"], item["title"], item["text"]])
     check(result.text, source, min_words=options.min_words, max_words=options.max_words)
     return len(result.text.split()), time.process_time() - started
