@@ -188,6 +188,10 @@ def test_publisher_names_and_articles():
         "the Children's Commissioner for England"
     )
     assert with_article("Local Government Ombudsman") == "the Local Government Ombudsman"
+    assert (
+        with_article("Criminal Justice Joint Inspection") == "the Criminal Justice Joint Inspection"
+    )
+    assert with_article("Care Inspectorate") == "the Care Inspectorate"
     assert with_article("Ofsted and the Care Quality Commission") == (
         "Ofsted and the Care Quality Commission"
     )

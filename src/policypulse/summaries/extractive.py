@@ -83,7 +83,8 @@ _KINDS = (
 _ORG_KEYWORDS = re.compile(
     r"\b(Department|Ministry|Office|Council|Commission|Committee|Agency|Foundation|Institute|"
     r"Association|Library|Authority|College|Trust|Centre|Group|Society|Partnership|Board|"
-    r"Service|Government|Federation|Alliance|Unit|Commissioner|Ombudsman|Observatory|Panel)\b"
+    r"Service|Government|Federation|Alliance|Unit|Commissioner|Ombudsman|Observatory|Panel|"
+    r"Inspection|Inspectorate)\b"
 )
 _PLACES = {"England", "Wales", "Scotland", "Ireland", "Northern", "UK", "Britain", "Great",
            "London", "English", "British"}  # fmt: skip
