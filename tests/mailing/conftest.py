@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from policypulse.pacing import Clock
 
@@ -86,6 +87,16 @@ def mail_config(config, monkeypatch):
     config.mail.from_address = "digest@example.org"
     config.mail.retry_window_minutes = 60
     return config
+
+
+@pytest.fixture
+def site(settings, mail_config, sink):
+    """The public subscriber pages, sending through the sink, with fresh rate limits."""
+    mail_config.mail.smtp_url = sink.url
+    settings.PULSE = mail_config
+    cache.clear()
+    yield sink
+    cache.clear()
 
 
 @pytest.fixture

@@ -17,15 +17,6 @@ from tests.mailing.helpers import make_subscribers
 pytestmark = pytest.mark.urls("tests.mailing.urls")
 
 
-@pytest.fixture
-def site(settings, mail_config, sink):
-    mail_config.mail.smtp_url = sink.url
-    settings.PULSE = mail_config
-    cache.clear()
-    yield sink
-    cache.clear()
-
-
 def form(address, **extra):
     return {"email": address, "consent": "on", **extra}
 

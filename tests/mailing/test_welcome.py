@@ -8,22 +8,12 @@ import email.policy
 import re
 
 import pytest
-from django.core.cache import cache
 
 from policypulse.mailing import consent
 from policypulse.mailing.models import Subscriber
 from tests.mailing.helpers import make_edition
 
 pytestmark = pytest.mark.urls("tests.mailing.urls")
-
-
-@pytest.fixture
-def site(settings, mail_config, sink):
-    mail_config.mail.smtp_url = sink.url
-    settings.PULSE = mail_config
-    cache.clear()
-    yield sink
-    cache.clear()
 
 
 def received(sink) -> list[email.message.EmailMessage]:
