@@ -1,9 +1,20 @@
 """One publication, however many places it is seen: mirrors, its PDF, the same text."""
 
+import zlib
+
+import numpy as np
 import pytest
+from datasketch import MinHash
 from weasyprint import HTML
 
-from policypulse.catalogue.dedup import NearDuplicates, signature, similarity
+from policypulse.catalogue.dedup import (
+    NUM_PERM,
+    SCHEME,
+    NearDuplicates,
+    shingles,
+    signature,
+    similarity,
+)
 from policypulse.catalogue.models import Publication, PublicationAlias
 from policypulse.harvest.models import FetchCache
 from policypulse.harvest.services import add_item, harvest
@@ -21,6 +32,25 @@ def test_signatures_tell_mirrors_from_different_reports(corpus):
     assert index.match(signature(mirrored)) == 3
     assert signature("too short to compare") is None
     assert similarity(signature(texts[0]), signature(texts[1])) < 0.2
+
+
+def test_signatures_and_similarity_are_datasketchs_own(corpus):
+    """The permutations drawn once and the array comparison give what datasketch computes
+    with its own MinHash objects: stored signatures stay comparable."""
+    texts = [record["text"] for record in corpus[:6]]
+    for text in texts:
+        reference = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32)
+        reference.update_batch(shingles(text))
+        assert signature(text) == reference.hashvalues.astype(np.uint64).tobytes()
+    mirrored = "Home | Upload\n" + texts[0] + "\nViews: 1,234"
+    for first, second in [(texts[0], mirrored), (texts[0], texts[1])]:
+        minhashes = []
+        for text in (first, second):
+            values = np.frombuffer(signature(text), dtype=np.uint64)
+            minhashes.append(MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME))
+        expected = minhashes[0].jaccard(minhashes[1])
+        assert similarity(signature(first), signature(second)) == expected
+    assert similarity(signature(texts[0]), signature(mirrored)) > 0.7
 
 
 def mirror_page(record: dict) -> bytes:
@@ -110,6 +140,44 @@ def test_the_same_text_at_another_address_is_a_duplicate(http_server, config, ma
     first, _ = add_item(config, http_server.url("/a"), fetcher=make_fetcher())
     second, outcome = add_item(config, http_server.url("/b"), fetcher=make_fetcher())
     assert outcome == "duplicates" and second == first
+    assert Publication.objects.count() == 1
+
+
+PLAIN = """<html><head><title>Adult social care review</title></head><body><main>
+<h1>Adult social care review</h1><p>This review of 12 councils found that 1,200 people waited
+more than six months for an assessment.</p></main></body></html>"""
+
+
+@pytest.mark.django_db
+def test_same_text_stored_before_the_harvest_is_a_duplicate(http_server, config, make_fetcher):
+    """The harvest asks the database for a same-text twin only for hashes it knows: those
+    stored before it started count."""
+    for path in ("/a", "/b"):
+        http_server.routes[path] = (200, {"Content-Type": "text/html"}, PLAIN.encode())
+    first, outcome = add_item(config, http_server.url("/a"), fetcher=make_fetcher())
+    assert outcome == "new"
+    http_server.routes["/feed.xml"] = (
+        200,
+        {},
+        rss(http_server.base, [{"title": "", "path": "/b"}]),
+    )
+    config.sources = [SourceConfig(name="f", url=http_server.url("/feed.xml"))]
+    (report,) = harvest(config, fetcher=make_fetcher())
+    assert (report.new, report.duplicates) == (0, 1)
+    assert Publication.objects.get() == first
+    assert PublicationAlias.objects.get(canonical_url__endswith="/b").reason == "same-text"
+
+
+@pytest.mark.django_db
+def test_same_text_twice_in_one_harvest_is_one_publication(http_server, config, make_fetcher):
+    """...and so do those stored earlier in the same run."""
+    for path in ("/a", "/b", "/c"):
+        http_server.routes[path] = (200, {"Content-Type": "text/html"}, PLAIN.encode())
+    items = [{"title": "", "path": path} for path in ("/a", "/b", "/c")]
+    http_server.routes["/feed.xml"] = (200, {}, rss(http_server.base, items))
+    config.sources = [SourceConfig(name="f", url=http_server.url("/feed.xml"))]
+    (report,) = harvest(config, fetcher=make_fetcher())
+    assert (report.new, report.duplicates) == (1, 2)
     assert Publication.objects.count() == 1
 
 

@@ -37,6 +37,10 @@ MIN_WORDS = 60
 MAX_WORDS = 2000
 WORD = re.compile(r"\w+", re.U)
 FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+# datasketch draws a MinHash's permutations from a seeded RandomState each time one is made,
+# which cost more than the hashing itself (and twice per comparison): draw them once. The
+# same seed and scheme give the same permutations, so signatures are unchanged.
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def shingles(text: str, size: int = 3) -> list[bytes]:
@@ -53,27 +57,36 @@ def signature(text: str) -> bytes | None:
     grams = shingles(text)
     if len(grams) < MIN_WORDS:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32)
+    minhash = MinHash(NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32, permutations=_PERMUTATIONS)
     minhash.update_batch(grams)
     return minhash.hashvalues.astype(np.uint64).tobytes()
 
 
 def _minhash(stored: bytes) -> MinHash:
     values = np.frombuffer(bytes(stored), dtype=np.uint64)
-    return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
+    return MinHash(hashvalues=values, scheme=SCHEME, permutations=_PERMUTATIONS)
 
 
 def similarity(first: bytes, second: bytes) -> float:
-    return _minhash(first).jaccard(_minhash(second))
+    """The estimated Jaccard similarity (MinHash.jaccard's share of equal values, without
+    building two MinHash objects per comparison)."""
+    a, b = np.frombuffer(bytes(first), np.uint64), np.frombuffer(bytes(second), np.uint64)
+    if len(a) != len(b):
+        raise ValueError("signatures of different lengths do not compare")
+    return float(np.count_nonzero(a == b)) / float(len(a))
 
 
 class NearDuplicates:
-    """An in-memory LSH index of publication signatures, keyed by publication id."""
+    """An in-memory LSH index of publication signatures, keyed by publication id, and the set
+    of content hashes stored: a harvest asks the database for a same-text twin only when the
+    hash is among them (most texts are new, and the query cost more than the rest of `store`).
+    Like the LSH index, it knows what was stored when it was loaded and what is added since."""
 
     def __init__(self, threshold: float = THRESHOLD):
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.threshold = threshold
         self._signatures: dict[int, bytes] = {}
+        self.hashes: set[str] = set()
 
     def add(self, key: int, stored: bytes | None) -> None:
         if stored is None or key in self._signatures:
@@ -97,9 +110,11 @@ class NearDuplicates:
     @classmethod
     def from_database(cls) -> NearDuplicates:
         index = cls()
-        rows = Publication.objects.exclude(minhash=None).values_list("pk", "minhash")
-        for key, stored in rows.iterator(chunk_size=2000):
+        rows = Publication.objects.values_list("pk", "minhash", "content_hash")
+        for key, stored, text_hash in rows.iterator(chunk_size=2000):
             index.add(key, stored)
+            if text_hash:
+                index.hashes.add(text_hash)
         return index
 
 
@@ -189,7 +204,7 @@ def find_twin(titles: list[str], text: str, text_hash: str, stored_signature, ne
     same text, or nearly the same (`near` index), and the same title and figures; else None."""
     if not text:
         return None
-    if text_hash:
+    if text_hash and (near is None or text_hash in near.hashes):
         for twin in Publication.objects.filter(content_hash=text_hash).order_by("pk"):
             if same_publication(titles, text, twin.title, twin.text):
                 return twin, PublicationAlias.Reason.SAME_TEXT

@@ -24,7 +24,7 @@ from policypulse.harvest.pool import LOCAL
 from policypulse.sources.adapters import DiscoveredEntry
 
 MAX_ATTACHMENTS = 5
-RAW_COMPRESSION = 3  # zstd level: a third of zlib level 1's CPU on pages, and smaller
+RAW_COMPRESSION = 1  # zstd level: 0.3 ms a page (level 3: 0.45 ms for 6% smaller bodies)
 
 
 @dataclass

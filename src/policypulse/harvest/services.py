@@ -423,10 +423,13 @@ class _Run:
                     defaults={**attachment, "canonical_url": key},
                 )
                 dedup.remember_alias(publication, key, PublicationAlias.Reason.ATTACHMENT)
-            keep_raw(publication, document.raw)
+            keep_raw(publication, document.raw, new=outcome == "new")
             _remember_validators(entry.url, document)
-        if self.near is not None and outcome == "new":
-            self.near.add(publication.pk, document.signature)
+        if self.near is not None:
+            if outcome == "new":
+                self.near.add(publication.pk, document.signature)
+            if document.content_hash:
+                self.near.hashes.add(document.content_hash)
         self.stored[entry_key] = self.stored[final_key] = publication.pk
         return outcome, publication
 
@@ -473,23 +476,35 @@ def _remember_validators(url: str, document: FetchedDocument) -> None:
     )
 
 
-def keep_raw(publication: Publication, bodies: list[RawBody]) -> None:
-    """Store (or replace) the bytes each part of a publication was extracted from."""
-    for raw in bodies:
-        RawDocument.objects.update_or_create(
+def keep_raw(publication: Publication, bodies: list[RawBody], *, new: bool = False) -> None:
+    """Store (or replace) the bytes each part of a publication was extracted from. A `new`
+    publication has none stored yet: one INSERT, not a look-up and a savepoint per body."""
+    rows = [
+        RawDocument(
             publication=publication,
             url_hash=FetchCache.key(raw.url),
-            defaults={
-                "role": raw.role,
-                "url": raw.url,
-                "content_type": raw.content_type[:200],
-                "charset": raw.charset[:100],
-                "filename": raw.filename[:300],
-                "size": raw.size,
-                "body": raw.body,
-                "fetched_at": timezone.now(),
-            },
+            role=raw.role,
+            url=raw.url,
+            content_type=raw.content_type[:200],
+            charset=raw.charset[:100],
+            filename=raw.filename[:300],
+            size=raw.size,
+            body=raw.body,
+            fetched_at=timezone.now(),
         )
+        for raw in {FetchCache.key(raw.url): raw for raw in bodies}.values()
+    ]
+    if new:
+        RawDocument.objects.bulk_create(rows)
+        return
+    for row in rows:
+        RawDocument.objects.update_or_create(
+            publication=publication,
+            url_hash=row.url_hash,
+            defaults={name: getattr(row, name) for name in (
+                "role", "url", "content_type", "charset", "filename", "size", "body",
+                "fetched_at")},
+        )  # fmt: skip
 
 
 # -- re-extraction ---------------------------------------------------------------------------
