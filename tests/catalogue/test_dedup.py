@@ -150,8 +150,7 @@ more than six months for an assessment.</p></main></body></html>"""
 
 @pytest.mark.django_db
 def test_same_text_stored_before_the_harvest_is_a_duplicate(http_server, config, make_fetcher):
-    """The harvest asks the database for a same-text twin only for hashes it knows: those
-    stored before it started count."""
+    """A text stored before the harvest began is found by its content hash."""
     for path in ("/a", "/b"):
         http_server.routes[path] = (200, {"Content-Type": "text/html"}, PLAIN.encode())
     first, outcome = add_item(config, http_server.url("/a"), fetcher=make_fetcher())
@@ -169,8 +168,30 @@ def test_same_text_stored_before_the_harvest_is_a_duplicate(http_server, config,
 
 
 @pytest.mark.django_db
+def test_same_text_stored_during_the_harvest_is_a_duplicate(http_server, config, make_fetcher):
+    """Another process (a worker harvesting another source) may store the same text while this
+    harvest runs: the database is asked, not what this run knew when it began."""
+    for path in ("/a", "/b"):
+        http_server.routes[path] = (200, {"Content-Type": "text/html"}, PLAIN.encode())
+    http_server.routes["/feed.xml"] = (
+        200,
+        {},
+        rss(http_server.base, [{"title": "", "path": "/b"}]),
+    )
+    config.sources = [SourceConfig(name="f", url=http_server.url("/feed.xml"))]
+    elsewhere = []
+
+    def meanwhile(source, count):  # after the run loaded its indexes, before it fetches /b
+        elsewhere.append(add_item(config, http_server.url("/a"), fetcher=make_fetcher())[0])
+
+    (report,) = harvest(config, fetcher=make_fetcher(), on_discovered=meanwhile)
+    assert (report.new, report.duplicates) == (0, 1)
+    assert Publication.objects.get() == elsewhere[0]
+
+
+@pytest.mark.django_db
 def test_same_text_twice_in_one_harvest_is_one_publication(http_server, config, make_fetcher):
-    """...and so do those stored earlier in the same run."""
+    """...and so is one stored earlier in the same run."""
     for path in ("/a", "/b", "/c"):
         http_server.routes[path] = (200, {"Content-Type": "text/html"}, PLAIN.encode())
     items = [{"title": "", "path": path} for path in ("/a", "/b", "/c")]

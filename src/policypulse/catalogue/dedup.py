@@ -27,6 +27,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from django.db import connection
 
 from policypulse.catalogue.models import Publication, PublicationAlias
 
@@ -77,16 +78,12 @@ def similarity(first: bytes, second: bytes) -> float:
 
 
 class NearDuplicates:
-    """An in-memory LSH index of publication signatures, keyed by publication id, and the set
-    of content hashes stored: a harvest asks the database for a same-text twin only when the
-    hash is among them (most texts are new, and the query cost more than the rest of `store`).
-    Like the LSH index, it knows what was stored when it was loaded and what is added since."""
+    """An in-memory LSH index of publication signatures, keyed by publication id."""
 
     def __init__(self, threshold: float = THRESHOLD):
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.threshold = threshold
         self._signatures: dict[int, bytes] = {}
-        self.hashes: set[str] = set()
 
     def add(self, key: int, stored: bytes | None) -> None:
         if stored is None or key in self._signatures:
@@ -110,11 +107,9 @@ class NearDuplicates:
     @classmethod
     def from_database(cls) -> NearDuplicates:
         index = cls()
-        rows = Publication.objects.values_list("pk", "minhash", "content_hash")
-        for key, stored, text_hash in rows.iterator(chunk_size=2000):
+        rows = Publication.objects.exclude(minhash=None).values_list("pk", "minhash")
+        for key, stored in rows.iterator(chunk_size=2000):
             index.add(key, stored)
-            if text_hash:
-                index.hashes.add(text_hash)
         return index
 
 
@@ -199,12 +194,24 @@ def stored_report_pdf(attachment_keys: list[str]):
     return found.order_by("pk").first()
 
 
+def text_stored(text_hash: str) -> bool:
+    """Does any publication have this content hash? Asked for every document a harvest stores
+    and nearly always "no", so in one plain indexed SELECT: building the ORM query cost more
+    than the rest of storing the document. (Another process may be harvesting at the same
+    time, so the database is asked, not a set loaded when the run began.)"""
+    table = connection.ops.quote_name(Publication._meta.db_table)
+    column = connection.ops.quote_name(Publication._meta.get_field("content_hash").column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE {column} = %s LIMIT 1", [text_hash])
+        return cursor.fetchone() is not None
+
+
 def find_twin(titles: list[str], text: str, text_hash: str, stored_signature, near):
     """(publication, alias reason) for a publication stored under another address with the
     same text, or nearly the same (`near` index), and the same title and figures; else None."""
     if not text:
         return None
-    if text_hash and (near is None or text_hash in near.hashes):
+    if text_hash and text_stored(text_hash):
         for twin in Publication.objects.filter(content_hash=text_hash).order_by("pk"):
             if same_publication(titles, text, twin.title, twin.text):
                 return twin, PublicationAlias.Reason.SAME_TEXT

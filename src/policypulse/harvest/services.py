@@ -425,11 +425,8 @@ class _Run:
                 dedup.remember_alias(publication, key, PublicationAlias.Reason.ATTACHMENT)
             keep_raw(publication, document.raw, new=outcome == "new")
             _remember_validators(entry.url, document)
-        if self.near is not None:
-            if outcome == "new":
-                self.near.add(publication.pk, document.signature)
-            if document.content_hash:
-                self.near.hashes.add(document.content_hash)
+        if self.near is not None and outcome == "new":
+            self.near.add(publication.pk, document.signature)
         self.stored[entry_key] = self.stored[final_key] = publication.pk
         return outcome, publication
 
