@@ -162,3 +162,74 @@ def test_cross_validation_by_publisher_never_trains_on_the_held_out_publisher(em
     for refs in trained_on:
         held = {groups[g.id] for g in gold if g.id not in refs}
         assert held and not held & {groups[r] for r in refs}
+
+
+def test_grouped_folds_keep_a_publisher_together_and_are_near_equal():
+    from policypulse.triage.evaluate import grouped_folds, publisher_group
+
+    assert publisher_group("Ofsted (via Wired-Gov)") == publisher_group("Ofsted") == "ofsted"
+    publishers = ["A"] * 4 + ["B"] * 3 + ["C (via X)"] * 2 + ["C"] + ["D", "E", "F"]
+    gold = [GoldItem(str(i), "t", p, "", "out", "report") for i, p in enumerate(publishers)]
+    folds = grouped_folds(gold, 3)
+    for name in ("A", "B", "C"):
+        assert len({f for f, g in zip(folds, gold, strict=True)
+                    if publisher_group(g.publisher) == name.lower()}) == 1  # fmt: skip
+    sizes = sorted(folds.count(f) for f in range(3))
+    assert sizes[-1] - sizes[0] <= 1 and folds == grouped_folds(gold, 3)
+
+
+def _spy_on_training(monkeypatch):
+    """The real `train`, recording what each call was given."""
+    from policypulse.triage import evaluate as evaluation
+
+    calls = []
+
+    def spy(examples, *args, **kwargs):
+        calls.append(list(examples))
+        return real(examples, *args, **kwargs)
+
+    real = evaluation.train
+    monkeypatch.setattr(evaluation, "train", spy)
+    return calls
+
+
+def test_no_item_is_scored_by_a_model_that_learnt_it_as_a_bundled_example(embed, monkeypatch):
+    """Bundled examples carry their ids: held_out leaves each fold's items out of training,
+    train_and_evaluate leaves every gold item out of the base (a correction is taught once,
+    as the editor's)."""
+    from policypulse.triage.evaluate import held_out, train_and_evaluate
+    from policypulse.triage.sector_model import Taxonomy, bundled_examples
+    from policypulse.workspace import default_config
+
+    gold = _gold(CORRECTABLE)
+    base = bundled_examples() + [g.example() for g in gold]  # as if they were shipped
+    taxonomy = Taxonomy.from_config(default_config())
+    calls = _spy_on_training(monkeypatch)
+    result = held_out(gold, base, taxonomy, embed, folds=2)
+    assert result["n"] == 4 and len(calls) == 2
+    learnt = [{e.ref for e in call} for call in calls]
+    assert all(len(refs & {g.id for g in gold}) == 2 for refs in learnt)  # the other fold's
+    calls.clear()
+    train_and_evaluate(gold, gold[:1], base, taxonomy, embed)
+    assert [e.ref for e in calls[0] if e.ref in {g.id for g in gold}] == ["p1"]
+    assert calls[0][-1].origin == "editor"
+
+
+def test_least_sure_first_retrains_after_each_correction(embed, monkeypatch):
+    """Each correction retrains and re-labels the rest before the next least sure item is
+    taken, as the review queue offers them; corrections come from the pool and only they
+    are taught."""
+    from policypulse.triage.evaluate import learning_curve
+    from policypulse.triage.sector_model import Taxonomy, bundled_examples
+    from policypulse.workspace import default_config
+
+    gold = _gold(CORRECTABLE)
+    taxonomy = Taxonomy.from_config(default_config())
+    calls = _spy_on_training(monkeypatch)
+    rows = learning_curve(gold, bundled_examples(), taxonomy, embed, ks=(0, 2),
+                          order="uncertain")  # fmt: skip
+    assert [r["k"] for r in rows] == [0, 2] and rows[1]["scored"] == 2
+    assert len(calls) == 3  # the uncorrected model, then one per correction
+    taught = [[e.ref for e in call if e.origin == "editor"] for call in calls]
+    assert len(taught[0]) == 0 and len(taught[1]) == 1 and taught[2][:1] == taught[1]
+    assert len(set(taught[2])) == 2 and set(taught[2]) <= {g.id for g in gold}

@@ -22,7 +22,8 @@ def test_bundled_seeds_cover_every_sector_out_of_scope_and_both_types():
     assert sectors == {"adult-care", "children", "justice", "out"}
     assert sum(e.sector == "out" for e in examples) >= 30
     for sector in sectors:
-        assert {e.type for e in examples if e.sector == sector} == {"report", "briefing"}
+        seeds = [e for e in examples if e.sector == sector and e.origin != "border"]
+        assert {e.type for e in seeds} == {"report", "briefing"}
 
 
 def test_payload_round_trip_gives_the_same_probabilities(default_model, embed):
@@ -108,8 +109,11 @@ def test_scope_notes_are_learnt_as_labelled_examples_and_pull_towards_their_sect
              "Figures on young people starting apprenticeships with employers.",
              "Department for Education"),
     ]  # fmt: skip
-    with_notes = train(bundled_examples(), taxonomy, embed, calibrate=False)
-    without = train(bundled_examples(), bare, embed, calibrate=False)
+    # Without the bundled borderline items: they hold near twins of both items (an older
+    # prisoners' needs assessment, apprenticeship figures), which would hide the notes' pull.
+    seeds = [e for e in bundled_examples() if e.origin != "border"]
+    with_notes = train(seeds, taxonomy, embed, calibrate=False)
+    without = train(seeds, bare, embed, calibrate=False)
     assert sum(m["origin"] == "note" for m in with_notes.example_meta) == len(
         taxonomy.scope_notes()
     )
@@ -132,3 +136,40 @@ def test_settings_are_found_and_counted_in_title_and_text():
     assert features[justice] > 0  # in the title
     share = features[2 * len(groups) :]
     assert share[justice] > share[groups.index("adult-care")] > 0
+
+
+def test_a_setting_word_inside_a_name_is_not_that_setting():
+    """Longest phrase first: the College of Policing is a police setting, an NHS trust with
+    "University" in its name a health one, and the Royal College of Nursing no college at
+    all (each was counted as an out-of-scope college or university before)."""
+    from policypulse.triage.sector_model import setting_features, settings_found
+
+    assert settings_found("Guidance from the College of Policing") == {
+        "justice": ["college of policing"]
+    }
+    assert "out" not in settings_found("Dorset HealthCare University NHS Foundation Trust")
+    assert settings_found("A Royal College of Nursing survey") == {}
+    assert settings_found("Courses at further education colleges") == {
+        "out": ["colleges", "further education"]
+    }
+    assert setting_features("Royal College of Nursing", "Royal College of Nursing") == [0.0] * 12
+
+
+def test_bundled_border_examples_are_the_borderline_set_with_open_texts_only():
+    """The shipped border examples follow the borderline set (same ids, titles and sectors)
+    and carry a page's text only where its licence lets it be redistributed."""
+    from pathlib import Path
+
+    from policypulse.triage.border import OPEN_LICENCES, shippable
+
+    source = Path(__file__).parents[1] / "data" / "triage" / "borderline.jsonl"
+    rows = [json.loads(line) for line in source.read_text("utf-8").splitlines() if line]
+    shipped = [e for e in bundled_examples() if e.origin == "border"]
+    assert [(e.ref, e.title, e.sector) for e in shipped] == [
+        (r["id"], r["title"], r["sector"]) for r in rows
+    ]
+    for row, example in zip(rows, shipped, strict=True):
+        assert example.text == shippable(row)["text"]
+        assert bool(example.text) == row["licence"].startswith(OPEN_LICENCES)
+        assert example.type is None  # type stays with the type rules and the seeds
+    assert sum(not e.text for e in shipped) >= 1

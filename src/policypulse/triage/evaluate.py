@@ -15,6 +15,7 @@ the gold file itself honestly: each fold is predicted by a model that never saw 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +154,51 @@ def publisher_group(publisher: str) -> str:
     return re.split(r" \(| via |, ", publisher.lower(), maxsplit=1)[0].strip()
 
 
+def unseen(base: list[TrainingExample], ids) -> list[TrainingExample]:
+    """`base` without the examples of these ids: the bundled borderline items are training
+    examples too, and an item is never scored by a model that learnt it."""
+    ids = set(ids)
+    return [example for example in base if example.ref not in ids]
+
+
+def overlaps(gold: list[GoldItem], base: list[TrainingExample]) -> bool:
+    return bool({g.id for g in gold} & {example.ref for example in base})
+
+
+def grouped_folds(gold: list[GoldItem], folds: int) -> list[int]:
+    """Each item's fold, whole publishers at a time (the largest into the emptiest fold), so
+    the folds are near equal in size and the assignment is the same on every run."""
+    sizes: dict[str, int] = {}
+    for g in gold:
+        sizes[publisher_group(g.publisher)] = sizes.get(publisher_group(g.publisher), 0) + 1
+    load, fold_of = [0] * folds, {}
+    for name in sorted(sizes, key=lambda name: (-sizes[name], name)):
+        emptiest = min(range(folds), key=lambda f: (load[f], f))
+        fold_of[name] = emptiest
+        load[emptiest] += sizes[name]
+    return [fold_of[publisher_group(g.publisher)] for g in gold]
+
+
+def held_out(
+    gold: list[GoldItem], base: list[TrainingExample], taxonomy: Taxonomy, embed, *,
+    folds: int = 5, threshold: float = 0.5,
+) -> dict:  # fmt: skip
+    """The bundled model's figure on gold items it ships with, honestly: the gold is split
+    into folds by publisher and each fold is scored by a model trained (as the default one
+    is, calibrated) on `base` without that fold's items."""
+    fold_of = grouped_folds(gold, folds)
+    predictions: list[Labels | None] = [None] * len(gold)
+    for fold in range(folds):
+        held = [i for i in range(len(gold)) if fold_of[i] == fold]
+        if not held:
+            continue
+        model = train(unseen(base, (gold[i].id for i in held)), taxonomy, embed)
+        labels = classify([gold[i].item() for i in held], model, embed, threshold)
+        for index, label in zip(held, labels, strict=True):
+            predictions[index] = label
+    return report(gold, predictions)
+
+
 def cross_validate(
     gold: list[GoldItem], base: list[TrainingExample], taxonomy: Taxonomy, embed, *,
     folds: int = 0, threshold: float = 0.5, by_publisher: bool = False,
@@ -160,9 +206,11 @@ def cross_validate(
     """Train on `base` plus all gold items but one fold, predict that fold; folds=0 is
     leave-one-out. Measures how triage does once an editor has labelled items like these.
     `by_publisher` keeps each publisher's items in one fold, so a fold is scored by a model
-    that never saw that publisher (no learning "Ofsted pages are briefings" from its twin)."""
+    that never saw that publisher (no learning "Ofsted pages are briefings" from its twin).
+    Bundled examples that are gold items are left out of `base` (they are taught, or held)."""
     count = len(gold)
     folds = count if folds <= 0 or folds > count else folds
+    base = unseen(base, (g.id for g in gold))
     if by_publisher:
         from sklearn.model_selection import GroupKFold
 
@@ -189,11 +237,13 @@ def train_and_evaluate(
 ) -> dict:  # fmt: skip
     """The corrections (labelled items, same format) count as editor decisions made before
     scoring the gold; a gold item that is also a correction (same id) is not scored, so a
-    file can be split against itself. `corrections` counts the editor examples used."""
+    file can be split against itself. `corrections` counts the editor examples used.
+    Bundled examples that are gold items or corrections are left out of `base`."""
     taught = {c.id for c in corrections}
     scored = [g for g in gold if g.id not in taught]
     if not scored:
         raise GoldFileError("every gold item is also a correction: nothing left to score")
+    base = unseen(base, taught | {g.id for g in gold})
     model = train(base + [c.example() for c in corrections], taxonomy, embed)
     result = evaluate(scored, model, embed, threshold)
     result["corrections"] = len(corrections)
@@ -212,38 +262,61 @@ def uncertainty(scores: dict[str, float]) -> float:
 def learning_curve(
     gold: list[GoldItem], base: list[TrainingExample], taxonomy: Taxonomy, embed, *,
     ks: tuple[int, ...] = (0, 10, 20, 40), repeats: int = 5, threshold: float = 0.5,
-    order: str = "random", seed: int = 0,
+    order: str = "random", seed: int = 0, folds: int = 1,
 ) -> list[dict]:  # fmt: skip
-    """Sector, type and relevance after k editor corrections, for each k: the k items are
-    drawn from the gold (at random, or the k the model without corrections is least sure
-    of, `order="uncertain"`), taught as decisions, and the remaining items are scored. Each
-    k is averaged over `repeats` draws (one draw for "uncertain", which is deterministic).
-    `sector_macro_f1_without` scores the model without corrections on the same remaining
-    items: the honest gain, since taking the least sure items out also leaves easier ones."""
+    """Sector, type and relevance after k editor corrections, for each k.
+
+    The gold is one month's pool (or, with `folds` > 1, each fold of it by publisher in
+    turn, the model starting from `base` plus the other folds, as the bundled borderline
+    items are): the model starts from `base` without the pool's items. With
+    `order="uncertain"` the editor corrects the pool's least sure item, the model retrains
+    and re-labels the rest, and the editor takes the next least sure, as the review queue's
+    uncertainty sort offers them; with "random", k items are drawn `repeats` times. The
+    remaining items are scored. `sector_macro_f1_without` scores the uncorrected model on
+    the same remaining items: the honest gain, since taking the least sure items out also
+    leaves easier ones."""
     import random
 
     rng = random.Random(seed)
-    zero = train(base, taxonomy, embed)
-    zero_labels = dict(zip((g.id for g in gold),
-                           classify([g.item() for g in gold], zero, embed, threshold), strict=True))  # fmt: skip
-    ranking: list[GoldItem] = []
-    if order == "uncertain":
-        ranking = sorted(gold, key=lambda g: -uncertainty(zero_labels[g.id].sector_scores))
+    fold_of = grouped_folds(gold, folds) if folds > 1 else [0] * len(gold)
+    pools = [[g for g, f in zip(gold, fold_of, strict=True) if f == fold] for fold in range(folds)]
+    ks = tuple(k for k in ks if all(k < len(pool) for pool in pools if pool))
+    draws = {k: 1 if order == "uncertain" or k == 0 else repeats for k in ks}
+    # per k and draw: the scored items, their labels after k corrections, and without
+    runs = {k: [([], [], []) for _ in range(draws[k])] for k in ks}
+    for pool in pools:
+        if not pool:
+            continue
+        pool_ids = {g.id for g in pool}
+        known = {example.ref for example in base}
+        others = [dataclasses.replace(g.example(), origin="border") for g in gold
+                  if g.id not in pool_ids and g.id not in known]  # fmt: skip
+        start = unseen(base, pool_ids) + others
+        zero = train(start, taxonomy, embed)
+        zero_labels = {g.id: label for g, label in zip(
+            pool, classify([g.item() for g in pool], zero, embed, threshold), strict=True)}  # fmt: skip
+        if order == "uncertain":
+            snapshots = _least_sure_first(pool, start, zero_labels, ks, taxonomy, embed,
+                                          threshold)  # fmt: skip
+        else:
+            snapshots = {}
+            for k in ks:
+                snapshots[k] = []
+                for _ in range(draws[k]):
+                    chosen = rng.sample(pool, k)
+                    snapshots[k].append(_taught(pool, chosen, start, taxonomy, embed, threshold))
+        for k in ks:
+            for draw, (scored, labels) in enumerate(snapshots[k]):
+                run = runs[k][draw]
+                run[0].extend(scored)
+                run[1].extend(labels)
+                run[2].extend(zero_labels[g.id] for g in scored)
     rows = []
     for k in ks:
-        if k >= len(gold):
-            break
-        draws = 1 if order == "uncertain" or k == 0 else repeats
-        results, baselines = [], []
-        for _ in range(draws):
-            chosen = ranking[:k] if order == "uncertain" else rng.sample(gold, k)
-            results.append(train_and_evaluate(gold, chosen, base, taxonomy, embed,
-                                              threshold=threshold))  # fmt: skip
-            taught = {c.id for c in chosen}
-            rest = [g for g in gold if g.id not in taught]
-            baselines.append(report(rest, [zero_labels[g.id] for g in rest]))
+        results = [report(scored, labels) for scored, labels, _ in runs[k]]
+        baselines = [report(scored, without) for scored, _, without in runs[k]]
         rows.append({
-            "k": k, "draws": draws, "scored": results[0]["n"],
+            "k": k, "draws": draws[k], "scored": results[0]["n"], "folds": folds,
             "sector_macro_f1": _mean(r["sector"]["macro_f1"] for r in results),
             "sector_macro_f1_without": _mean(b["sector"]["macro_f1"] for b in baselines),
             "sector_accuracy": _mean(r["sector"]["accuracy"] for r in results),
@@ -252,6 +325,32 @@ def learning_curve(
             "relevance_recall": _mean(r["relevance"]["recall"] for r in results),
         })  # fmt: skip
     return rows
+
+
+def _taught(pool, chosen, start, taxonomy, embed, threshold):
+    """The pool's other items, labelled by a model taught the chosen ones."""
+    taught = {c.id for c in chosen}
+    rest = [g for g in pool if g.id not in taught]
+    model = train(start + [c.example() for c in chosen], taxonomy, embed)
+    return rest, classify([g.item() for g in rest], model, embed, threshold)
+
+
+def _least_sure_first(pool, start, zero_labels, ks, taxonomy, embed, threshold) -> dict:
+    """One correction at a time: the least sure item of the pool is corrected, the model
+    retrains on it and re-labels the rest. Snapshots (rest, labels) after each k in ks."""
+    snapshots: dict[int, list] = {}
+    rest, labels = list(pool), [zero_labels[g.id] for g in pool]
+    chosen: list[GoldItem] = []
+    for k in range(max(ks) + 1):
+        if k in ks:
+            snapshots[k] = [(list(rest), list(labels))]
+        if k == max(ks):
+            break
+        least_sure = max(range(len(rest)), key=lambda i: uncertainty(labels[i].sector_scores))
+        chosen.append(rest.pop(least_sure))
+        model = train(start + [c.example() for c in chosen], taxonomy, embed)
+        labels = classify([g.item() for g in rest], model, embed, threshold)
+    return snapshots
 
 
 def _mean(values) -> float:

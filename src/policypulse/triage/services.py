@@ -50,9 +50,10 @@ def seeds_fingerprint(taxonomy: Taxonomy) -> str:
     package = resources.files("policypulse.triage")
     settings = [taxonomy.fingerprint(), sector_model.FORMAT_VERSION, sector_model.TEXT_LIMIT,
                 sector_model.REGULARISATION, sector_model.SIMILARITY_SCALE,
-                sector_model.NOTE_WEIGHT, sector_model.SETTINGS]  # fmt: skip
+                sector_model.NOTE_WEIGHT, sector_model.SETTINGS, sector_model.NOT_SETTINGS,
+                sector_model.ORIGIN_WEIGHTS]  # fmt: skip
     digest = hashlib.sha256(json.dumps(settings).encode())
-    for name in ("house_examples.jsonl", "seeds.jsonl"):
+    for name, _ in sector_model.BUNDLED_FILES:
         digest.update(package.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
