@@ -1,6 +1,6 @@
 """Triage speed on 2 cores, and its quality on the data we have.
 
-    .venv/bin/python bench/triage_bench.py [--items 2000] [--cores 2] [--quality]
+    .venv/bin/python bench/triage_bench.py [--items 2000] [--cores 2] [--quality] [--curve]
 
 Items are already extracted (title, publisher, up to 6,000 characters of text): the 30
 recorded real pages of tests/data/corpus (or the demo corpus), cycled with a number in the
@@ -10,7 +10,12 @@ title so no two are identical. Prints items/s, best of 3, for:
   2. the service, `triage(config)` on a throwaway SQLite workspace holding the items
      (reading publications, classifying, writing labels).
 With --quality, also the figures on the development corpus: the bundled model on it held out,
-leave-one-out with the corpus as editor decisions, and the demo corpus held out.
+leave-one-out with the corpus as editor decisions; and on the borderline set (127 items,
+tests/data/triage): the model without the bundled border examples (the figure before they
+were bundled) beside the bundled model held out by publisher folds (each fold scored by a
+model trained without it). With --curve, the borderline learning curve, least sure first,
+each correction retraining: per publisher half (the model starts from the other half), and
+from the seeds alone; and in random order (3 draws) per publisher half, beside.
 Target: at least 200 items/s on 2 cores.
 """
 
@@ -26,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "corpus" / "pages.jsonl"
+BORDERLINE = ROOT / "tests" / "data" / "triage" / "borderline.jsonl"
 
 
 def limit_cores(cores: int) -> None:
@@ -67,6 +73,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--quality", action="store_true")
+    parser.add_argument("--curve", action="store_true")
     args = parser.parse_args()
     limit_cores(args.cores)
 
@@ -119,11 +126,20 @@ def main() -> None:
 
     if args.quality:
         quality(rows, embed, config, model)
+    if args.curve:
+        curve(embed, config)
 
 
 def quality(rows, embed, config, model) -> None:
-    from policypulse.triage.evaluate import GoldItem, cross_validate, evaluate
-    from policypulse.triage.sector_model import Taxonomy, bundled_examples
+    from policypulse.triage.evaluate import (
+        GoldItem,
+        cross_validate,
+        evaluate,
+        held_out,
+        read_gold,
+        unseen,
+    )
+    from policypulse.triage.sector_model import Taxonomy, bundled_examples, train
 
     gold = [GoldItem(r["id"], r["title"], r["publisher"], r["text"], r["sector"], r["type"])
             for r in rows]  # fmt: skip
@@ -134,6 +150,15 @@ def quality(rows, embed, config, model) -> None:
             gold, bundled_examples(), taxonomy, embed, folds=0
         ),
     }
+    if BORDERLINE.exists():
+        border = read_gold(BORDERLINE)
+        seeds = unseen(bundled_examples(), (g.id for g in border))
+        runs["borderline: seeds and notes only (before)"] = evaluate(
+            border, train(seeds, taxonomy, embed), embed
+        )
+        runs["borderline: bundled, 5 publisher folds held out"] = held_out(
+            border, bundled_examples(), taxonomy, embed, folds=5
+        )
     for name, result in runs.items():
         print(
             f"{name}: n={result['n']} sector acc {result['sector']['accuracy']:.3f} "
@@ -142,6 +167,25 @@ def quality(rows, embed, config, model) -> None:
             f" R {result['relevance']['recall']:.3f}; errors: "
             + ", ".join(f"{e['id']} {e['gold']}->{e['predicted']}" for e in result["errors"])
         )
+
+
+def curve(embed, config) -> None:
+    from policypulse.triage.evaluate import learning_curve, read_gold
+    from policypulse.triage.sector_model import Taxonomy, bundled_examples
+
+    border = read_gold(BORDERLINE)
+    taxonomy = Taxonomy.from_config(config)
+    for folds, order, what in (
+        (2, "uncertain", "least sure first, per publisher half"),
+        (2, "random", "random order, 3 draws, per publisher half"),
+        (1, "uncertain", "least sure first, from the seeds only"),
+    ):
+        rows = learning_curve(border, bundled_examples(), taxonomy, embed, order=order,
+                              folds=folds, repeats=3)  # fmt: skip
+        for r in rows:
+            print(f"curve ({what}): k={r['k']} scored {r['scored']} sector macro-F1 "
+                  f"{r['sector_macro_f1']:.3f} (uncorrected on the same {r['sector_macro_f1_without']:.3f})"
+                  f"; relevance P {r['relevance_precision']:.3f} R {r['relevance_recall']:.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -41,6 +41,12 @@ def test_eval_classify_without_a_workspace(tmp_path):
     assert json.loads(taught.stdout)["n"] == 2 and json.loads(taught.stdout)["corrections"] == 1
     curve = pulse("eval", "classify", "--gold", str(gold), "--curve", "--json", cwd=tmp_path)
     assert curve.returncode == 0 and [r["k"] for r in json.loads(curve.stdout)] == [0]
+    by_publisher = pulse("eval", "classify", "--gold", str(gold), "--curve", "--folds", "2",
+                         "--json", cwd=tmp_path)  # fmt: skip
+    assert by_publisher.returncode == 0, by_publisher.stderr
+    assert [(r["k"], r["folds"], r["scored"]) for r in json.loads(by_publisher.stdout)] == [
+        (0, 2, 3)
+    ]
     missing = pulse("eval", "classify", "--gold", str(tmp_path / "nope.jsonl"), cwd=tmp_path)
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
 

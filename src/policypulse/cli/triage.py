@@ -130,15 +130,21 @@ def triage_explain(state, publication_id: int, as_json: bool) -> None:
     help="With --curve: correct the items the "
     "model is least sure of first (as the review queue's uncertainty sort does).",
 )
+@click.option("--folds", type=click.IntRange(1, 20), default=None,
+              help="Split the gold by publisher into this many folds: with --curve each fold "
+              "in turn is the month's pool and the model starts from the others; held out, "
+              "each fold is scored by a model that never saw it (5 by default when the gold "
+              "holds bundled examples, as the borderline set does).")  # fmt: skip
 @pass_state_lazy
 def eval_classify(state, gold: Path, as_json: bool, loo: bool, train_file: Path | None,
-                  curve: bool, uncertain_first: bool) -> None:  # fmt: skip
+                  curve: bool, uncertain_first: bool, folds: int | None) -> None:  # fmt: skip
     """Sector, type and relevance against an editor's labels (with or without a workspace).
 
     \b
     Examples:
       pulse eval classify --gold labelled.jsonl --loo --json
       pulse eval classify --gold labelled.jsonl --curve --uncertain-first
+      pulse eval classify --gold borderline.jsonl --curve --uncertain-first --folds 2
     """
     from policypulse.triage import evaluate as evaluation
     from policypulse.workspace import default_config
@@ -158,7 +164,7 @@ def eval_classify(state, gold: Path, as_json: bool, loo: bool, train_file: Path 
     if curve:
         rows = evaluation.learning_curve(
             items, base, taxonomy, embed, threshold=threshold,
-            order="uncertain" if uncertain_first else "random",
+            order="uncertain" if uncertain_first else "random", folds=folds or 1,
         )  # fmt: skip
         if as_json:
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -179,6 +185,9 @@ def eval_classify(state, gold: Path, as_json: bool, loo: bool, train_file: Path 
         )
     elif loo:
         result = evaluation.cross_validate(items, base, taxonomy, embed, threshold=threshold)
+    elif folds or evaluation.overlaps(items, base):
+        result = evaluation.held_out(items, base, taxonomy, embed, folds=folds or 5,
+                                     threshold=threshold)  # fmt: skip
     else:
         model = services.current_model(config) if workspace else services.default_model_for(config)
         result = evaluation.evaluate(items, model, embed, threshold)

@@ -262,7 +262,7 @@ def uncertainty(scores: dict[str, float]) -> float:
 def learning_curve(
     gold: list[GoldItem], base: list[TrainingExample], taxonomy: Taxonomy, embed, *,
     ks: tuple[int, ...] = (0, 10, 20, 40), repeats: int = 5, threshold: float = 0.5,
-    order: str = "random", seed: int = 0, folds: int = 1,
+    order: str = "random", seed: int = 0, folds: int = 1, step: int = 1,
 ) -> list[dict]:  # fmt: skip
     """Sector, type and relevance after k editor corrections, for each k.
 
@@ -271,8 +271,8 @@ def learning_curve(
     items are): the model starts from `base` without the pool's items. With
     `order="uncertain"` the editor corrects the pool's least sure item, the model retrains
     and re-labels the rest, and the editor takes the next least sure, as the review queue's
-    uncertainty sort offers them; with "random", k items are drawn `repeats` times. The
-    remaining items are scored. `sector_macro_f1_without` scores the uncorrected model on
+    uncertainty sort offers them (`step` > 1: that many corrections between retrainings);
+    with "random", k items are drawn `repeats` times. The remaining items are scored. `sector_macro_f1_without` scores the uncorrected model on
     the same remaining items: the honest gain, since taking the least sure items out also
     leaves easier ones."""
     import random
@@ -281,6 +281,8 @@ def learning_curve(
     fold_of = grouped_folds(gold, folds) if folds > 1 else [0] * len(gold)
     pools = [[g for g, f in zip(gold, fold_of, strict=True) if f == fold] for fold in range(folds)]
     ks = tuple(k for k in ks if all(k < len(pool) for pool in pools if pool))
+    if not ks:
+        return []
     draws = {k: 1 if order == "uncertain" or k == 0 else repeats for k in ks}
     # per k and draw: the scored items, their labels after k corrections, and without
     runs = {k: [([], [], []) for _ in range(draws[k])] for k in ks}
@@ -297,7 +299,7 @@ def learning_curve(
             pool, classify([g.item() for g in pool], zero, embed, threshold), strict=True)}  # fmt: skip
         if order == "uncertain":
             snapshots = _least_sure_first(pool, start, zero_labels, ks, taxonomy, embed,
-                                          threshold)  # fmt: skip
+                                          threshold, step)  # fmt: skip
         else:
             snapshots = {}
             for k in ks:
@@ -335,22 +337,25 @@ def _taught(pool, chosen, start, taxonomy, embed, threshold):
     return rest, classify([g.item() for g in rest], model, embed, threshold)
 
 
-def _least_sure_first(pool, start, zero_labels, ks, taxonomy, embed, threshold) -> dict:
-    """One correction at a time: the least sure item of the pool is corrected, the model
-    retrains on it and re-labels the rest. Snapshots (rest, labels) after each k in ks."""
+def _least_sure_first(pool, start, zero_labels, ks, taxonomy, embed, threshold,
+                      step: int = 1) -> dict:  # fmt: skip
+    """The editor corrects the pool's `step` least sure items, the model retrains on every
+    correction so far and re-labels the rest, and so on. Snapshots (rest, labels) at each k."""
     snapshots: dict[int, list] = {}
     rest, labels = list(pool), [zero_labels[g.id] for g in pool]
     chosen: list[GoldItem] = []
-    for k in range(max(ks) + 1):
-        if k in ks:
-            snapshots[k] = [(list(rest), list(labels))]
-        if k == max(ks):
-            break
-        least_sure = max(range(len(rest)), key=lambda i: uncertainty(labels[i].sector_scores))
-        chosen.append(rest.pop(least_sure))
+    while True:
+        if len(chosen) in ks:
+            snapshots[len(chosen)] = [(list(rest), list(labels))]
+        if len(chosen) >= max(ks):
+            return snapshots
+        upcoming = min(k for k in ks if k > len(chosen))
+        order = sorted(range(len(rest)), key=lambda i: -uncertainty(labels[i].sector_scores))
+        taken = set(order[: min(step, upcoming - len(chosen))])
+        chosen += [rest[i] for i in sorted(taken)]
+        rest = [g for i, g in enumerate(rest) if i not in taken]
         model = train(start + [c.example() for c in chosen], taxonomy, embed)
         labels = classify([g.item() for g in rest], model, embed, threshold)
-    return snapshots
 
 
 def _mean(values) -> float:
