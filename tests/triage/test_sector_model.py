@@ -148,6 +148,7 @@ def test_a_setting_word_inside_a_name_is_not_that_setting():
         "justice": ["college of policing"]
     }
     assert "out" not in settings_found("Dorset HealthCare University NHS Foundation Trust")
+    assert settings_found("Projects led by the OPCC") == {"justice": ["opcc"]}
     assert settings_found("A Royal College of Nursing survey") == {}
     assert settings_found("Courses at further education colleges") == {
         "out": ["colleges", "further education"]
