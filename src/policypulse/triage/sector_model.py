@@ -73,13 +73,21 @@ SETTINGS = {
 # Names that hold a setting's word without being that setting ("Royal College of Nursing" is
 # not a further education college): matched first and counted for no class.
 NOT_SETTINGS = ("royal college", "royal colleges", "university of", "college of")
-# Longest phrase first, so a phrase's words count once: "college of policing" is a police
-# setting, "Dorset HealthCare University NHS Foundation Trust" is not a university.
-_SETTING_PHRASES = sorted(
-    [(phrase, key) for key, phrases in SETTINGS.items() for phrase in phrases]
-    + [(phrase, "") for phrase in NOT_SETTINGS],
-    key=lambda pair: (-len(pair[0].split()), -len(pair[0])),
-)
+
+
+def _setting_index() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
+    """Setting phrases by their first word, longest first: (words, phrase, class or "")."""
+    index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    pairs = [(phrase, key) for key, phrases in SETTINGS.items() for phrase in phrases]
+    for phrase, key in pairs + [(phrase, "") for phrase in NOT_SETTINGS]:
+        words = tuple(re.findall(r"\w+|[^\w\s]", phrase.lower()))
+        index.setdefault(words[0], []).append((words, phrase, key))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return index
+
+
+_SETTING_INDEX = _setting_index()
 
 
 @dataclass
@@ -302,17 +310,22 @@ def _nearest_note(vectors: np.ndarray, notes: np.ndarray, taxonomy: Taxonomy) ->
 
 
 def _settings_in(text: str) -> dict[str, dict[str, int]]:
-    """Each class's setting phrases found in the text with their counts, longest first: the
-    words of a phrase found are taken out before shorter phrases are looked for."""
-    words = _words(text)
+    """Each class's setting phrases found in the text with their counts, in one pass over its
+    words, the longest phrase at each word first: a phrase's words count once, so "college
+    of policing" is a police setting and "Dorset HealthCare University NHS Foundation Trust"
+    not a university."""
+    tokens = WORD.findall(text.lower())
     found: dict[str, dict[str, int]] = {key: {} for key in SETTINGS}
-    for phrase, key in _SETTING_PHRASES:
-        needle = _cached_words(phrase)
-        count = words.count(needle)
-        if count:
-            if key:
-                found[key][phrase] = count
-            words = words.replace(needle, " | ")
+    position = 0
+    while position < len(tokens):
+        step = 1
+        for words, phrase, key in _SETTING_INDEX.get(tokens[position], ()):
+            if tuple(tokens[position : position + len(words)]) == words:
+                if key:
+                    found[key][phrase] = found[key].get(phrase, 0) + 1
+                step = len(words)
+                break
+        position += step
     return found
 
 
