@@ -143,8 +143,7 @@ def eval_classify(state, gold: Path, as_json: bool, loo: bool, train_file: Path 
     \b
     Examples:
       pulse eval classify --gold labelled.jsonl --loo --json
-      pulse eval classify --gold labelled.jsonl --curve --uncertain-first
-      pulse eval classify --gold borderline.jsonl --curve --uncertain-first --folds 2
+      pulse eval classify --gold labelled.jsonl --curve --uncertain-first --folds 2
     """
     from policypulse.triage import evaluate as evaluation
     from policypulse.workspace import default_config
