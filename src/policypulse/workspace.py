@@ -304,6 +304,12 @@ class Mail(_Strict):
         description="Messages per second for `pulse send` (0: as fast as the server takes "
         "them); --rate overrides.",
     )  # fmt: skip
+    connections: int = Field(
+        1, ge=1, le=32,
+        description="SMTP connections `pulse send` keeps busy at once, all under the one "
+        "rate limit (a remote server answers in tens of milliseconds; a few connections hide "
+        "that wait); --connections overrides.",
+    )  # fmt: skip
     retry_window_minutes: float = Field(
         60, ge=0,
         description="How long `pulse send` keeps retrying temporary (4xx) refusals before it "

@@ -190,42 +190,51 @@ def test_permanent_refusal_bounces_the_address(mail_config, edition, make_sink, 
 
 
 @pytest.mark.django_db
-def test_unsubscribe_arriving_mid_send_is_honoured(mail_config, edition, sink, clock):
+def test_unsubscribe_arriving_mid_send_is_honoured(mail_config, edition, sink, clock, monkeypatch):
+    """A reader who clicks after the batch was read (and checked) but before their message
+    starts: the start re-reads the subscriber and the suppression list."""
     from policypulse.mailing.consent import unsubscribe
+    from policypulse.mailing.sending import _Sender
 
     subscribers = make_subscribers(4)
     late = subscribers[3]
+    screen = _Sender.screen
 
-    class UnsubscribeAfterFirst:
-        """A mailer wrapper standing in for a reader who clicks while the send runs."""
+    def screen_then_click(self, items):
+        kept = screen(self, items)
+        unsubscribe(Subscriber.objects.get(pk=late.pk), "one-click")
+        Suppression.objects.create(email_hash=email_hash(subscribers[2].email), reason="manual")
+        return kept
 
-        def __init__(self, inner):
-            self.inner = inner
-            self.count = 0
-
-        def send_messages(self, messages):
-            result = self.inner.send_messages(messages)
-            self.count += 1
-            if self.count == 1:
-                unsubscribe(Subscriber.objects.get(pk=late.pk), "one-click")
-                Suppression.objects.create(email_hash=email_hash(subscribers[2].email),
-                                           reason="manual")  # fmt: skip
-            return result
-
-        def open(self):
-            return self.inner.open()
-
-        def close(self):
-            self.inner.close()
-
-    mailer = UnsubscribeAfterFirst(open_mailer(use(mail_config, sink)))
-    report = send_edition(edition, mail_config, clock=clock, mailer=mailer)
+    monkeypatch.setattr(_Sender, "screen", screen_then_click)
+    report = send_edition(edition, use(mail_config, sink), clock=clock)
     assert sorted(sink.recipients()) == [s.email for s in subscribers[:2]]
     assert report.skipped == 2
     assert set(Delivery.objects.filter(status="skipped").values_list("reply", flat=True)) == {
         "subscriber is unsubscribed",
         "address suppressed",
     }
+
+
+@pytest.mark.django_db
+def test_suppressions_are_checked_per_batch(mail_config, edition, sink, clock, monkeypatch):
+    """An address suppressed before its batch is read is skipped without being started."""
+    from policypulse.mailing import sending
+
+    monkeypatch.setattr(sending, "BATCH", 2)
+    subscribers = make_subscribers(4)
+    batches = []
+
+    def after_batch(report):
+        batches.append(report.sent)
+        if len(batches) == 1:
+            Suppression.objects.create(email_hash=email_hash(subscribers[3].email), reason="x")
+
+    report = send_edition(edition, use(mail_config, sink), clock=clock, progress=after_batch)
+    assert sorted(sink.recipients()) == [s.email for s in subscribers[:3]]
+    row = Delivery.objects.get(subscriber=subscribers[3])
+    assert (row.status, row.reply, row.attempts) == ("skipped", "address suppressed", 0)
+    assert report.skipped == 1 and batches == [2, 3]
 
 
 class LoseReplies:
@@ -258,10 +267,10 @@ def left_in_flight(edition, address, *, delivered: bool, config):
     if delivered:
         mailer = open_mailer(config)
         mailer.open()
-        from policypulse.mailing.sending import _Sender
+        from policypulse.mailing.sending import _Sender, delivery_items
 
         sender = _Sender(edition, config, mailer, FakeClock(), 0, SendReport(edition="x"))
-        message, _ = sender.build(delivery)
+        message, _ = sender.build(delivery_items(Delivery.objects.filter(pk=delivery.pk))[0])
         mailer.send_messages([message])
         mailer.close()
         sender.close()

@@ -174,6 +174,11 @@ def edition_approve(state, month: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Count what would be sent; send nothing.")
 @click.option("--rate", type=float, help="Messages per second (0: no limit).")
 @click.option(
+    "--connections",
+    type=click.IntRange(1, 32),
+    help="SMTP connections busy at once, under the one rate (default: [mail] connections).",
+)
+@click.option(
     "--resend-unknown/--no-resend-unknown",
     default=True,
     show_default=True,
@@ -182,13 +187,16 @@ def edition_approve(state, month: str | None) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_state
-def send(state, month, dry_run: bool, rate, resend_unknown: bool, as_json: bool) -> None:
+def send(
+    state, month, dry_run: bool, rate, connections, resend_unknown: bool, as_json: bool
+) -> None:
     """Send an approved edition; run it again to resume after any interruption.
 
     \b
     Examples:
       pulse send --dry-run
       pulse send --month 2026-11 --rate 10
+      pulse send --month 2026-11 --connections 4
     """
     from policypulse.editions.services import get_edition
     from policypulse.errors import MailError
@@ -200,7 +208,10 @@ def send(state, month, dry_run: bool, rate, resend_unknown: bool, as_json: bool)
         report = send_edition(target, state.config, dry_run=True)
     else:
         with send_lock(workspace.root / ".send.lock"):
-            report = send_edition(target, state.config, rate=rate, resend_unknown=resend_unknown)
+            report = send_edition(
+                target, state.config, rate=rate, connections=connections,
+                resend_unknown=resend_unknown,
+            )  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.as_dict()))
     elif dry_run:

@@ -7,7 +7,8 @@ can keep the reply, and says which of three things went wrong:
 
     DeliveryError
     ├── TemporaryFailure    4xx, or the connection failed before the message was handed
-    │                       over: nothing was delivered, retry later
+    │                       over: nothing was delivered, retry later (reconnect: a 421 or
+    │                       a dropped connection; a new connection may take it at once)
     ├── PermanentFailure    5xx: the server refused (recipient_refused: the address itself)
     └── UncertainDelivery   the connection died after the message was handed over: it may
                             or may not have been delivered, so it must not be resent blindly
@@ -33,10 +34,11 @@ SIGNED_HEADERS = [
 
 
 class DeliveryError(MailError):
-    def __init__(self, reply: str, *, recipient_refused: bool = False):
+    def __init__(self, reply: str, *, recipient_refused: bool = False, reconnect: bool = False):
         super().__init__(reply)
         self.reply = reply
         self.recipient_refused = recipient_refused
+        self.reconnect = reconnect
 
 
 class TemporaryFailure(DeliveryError):
@@ -153,40 +155,53 @@ class SMTPBackend(DjangoSMTPBackend):
             return super().open()
         except (OSError, smtplib.SMTPException) as exc:
             self.connection = None
-            raise TemporaryFailure(f"cannot connect to {self.host}:{self.port}: {exc}") from exc
+            raise TemporaryFailure(
+                f"cannot connect to {self.host}:{self.port}: {exc}", reconnect=True
+            ) from exc
 
     def _send(self, email_message):
         raw = message_bytes(email_message, self.signer)
-        sender = self.prep_address(email_message.from_email)
-        recipients = [self.prep_address(address) for address in email_message.recipients()]
+        envelope = getattr(email_message, "envelope", None)  # set by the sender: plain addresses
+        if envelope is not None:
+            sender, recipients = envelope[0], list(envelope[1])
+        else:
+            sender = self.prep_address(email_message.from_email)
+            recipients = [self.prep_address(address) for address in email_message.recipients()]
         connection = self.connection
         try:
             connection.ehlo_or_helo_if_needed()
             code, text = connection.mail(sender)
             if code != 250:
-                self._rset()
-                raise _classify(code, text, recipient=False)
+                raise self._refused(code, text, recipient=False)
             for recipient in recipients:
                 code, text = connection.rcpt(recipient)
                 if code not in (250, 251):
-                    self._rset()
-                    raise _classify(code, text, recipient=True)
+                    raise self._refused(code, text, recipient=True)
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             self._drop()
-            raise TemporaryFailure(f"connection lost before the message was sent: {exc}") from exc
+            raise TemporaryFailure(
+                f"connection lost before the message was sent: {exc}", reconnect=True
+            ) from exc
         try:
             code, text = connection.data(raw)
         except smtplib.SMTPDataError as exc:  # refused DATA itself: nothing handed over
-            self._rset()
-            raise _classify(exc.smtp_code, exc.smtp_error, recipient=True) from exc
+            raise self._refused(exc.smtp_code, exc.smtp_error, recipient=True) from exc
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             self._drop()
             raise UncertainDelivery(f"connection lost during DATA: {exc}") from exc
         if code != 250:
-            self._rset()
-            raise _classify(code, text, recipient=True)
+            raise self._refused(code, text, recipient=True)
         email_message.smtp_reply = _reply(code, text)
         return True
+
+    def _refused(self, code: int, text, *, recipient: bool) -> DeliveryError:
+        """The error for a refusal; a 421 means the server is closing the connection
+        (RFC 5321, 3.8), so it is dropped and the next message opens a new one."""
+        if code == 421:
+            self._drop()
+            return TemporaryFailure(_reply(code, text), reconnect=True)
+        self._rset()
+        return _classify(code, text, recipient=recipient)
 
     def _rset(self) -> None:
         try:

@@ -30,13 +30,16 @@ from __future__ import annotations
 import datetime
 import fcntl
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from django.db.models import Count, Exists, F, Q
+from django.db import connections, transaction
+from django.db.models import Count, Exists, Q
 from django.utils import timezone
 
 from policypulse.editions.models import Edition
@@ -103,27 +106,32 @@ def send_lock(path: Path) -> Iterator[None]:
 
 
 def prepare_deliveries(edition: Edition, domain: str, now=None) -> int:
-    """A pending row for every active subscriber without one; returns how many were added."""
+    """A pending row for every active subscriber without one; returns how many were added.
+    Written a batch at a time, so memory stays flat however many subscribers there are."""
     now = now or timezone.now()
-    missing = list(
+    missing = (
         Subscriber.objects.filter(status=Subscriber.Status.ACTIVE)
         .exclude(deliveries__edition=edition)
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
-    Delivery.objects.bulk_create(
-        [
-            Delivery(
-                edition=edition,
-                subscriber_id=pk,
-                message_id=make_message_id(domain),
-                updated_at=now,
-            )
-            for pk in missing
-        ],  # fmt: skip
-        batch_size=BATCH,
-        ignore_conflicts=True,
-    )
-    return len(missing)
+    added, after = 0, 0
+    while chunk := list(missing.filter(pk__gt=after)[:BATCH]):
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    edition=edition,
+                    subscriber_id=pk,
+                    message_id=make_message_id(domain),
+                    updated_at=now,
+                )
+                for pk in chunk
+            ],  # fmt: skip
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        added, after = added + len(chunk), chunk[-1]
+    return added
 
 
 IN_FLIGHT_RESENT = "interrupted in flight: may or may not have been delivered; resent"
@@ -172,76 +180,330 @@ def delivery_rows(edition: Edition, status: str) -> list[dict]:
     ]
 
 
-class _Sender:
-    """Builds messages one step ahead in a worker thread (pure CPU: personalising, MIME,
-    DKIM; no database), while this thread does everything with state: the fresh subscriber
-    check, the claim, the SMTP exchange and the result. So the build of the next message
-    overlaps the server's handling of this one, and the exactly-once logic stays serial."""
+@dataclass(slots=True)
+class _Item:
+    """What sending one delivery needs, read with its batch (no model instances)."""
 
-    def __init__(self, edition, config, mailer, clock, rate, report, resend=True):
+    pk: int
+    subscriber_id: int | None
+    email: str
+    name: str
+    key: str
+    sectors: list
+    status: str
+    message_id: str
+    attempts: int
+
+
+_ITEM_FIELDS = (
+    "pk", "subscriber_id", "subscriber__email", "subscriber__name", "subscriber__key",
+    "subscriber__sectors", "subscriber__status", "message_id", "attempts",
+)  # fmt: skip
+
+
+def delivery_items(rows) -> list[_Item]:
+    """A queryset of deliveries as the light items the sender works on."""
+    return [
+        _Item(
+            pk,
+            sid,
+            email or "",
+            name or "",
+            key or "",
+            list(sectors or []),
+            status or "",
+            message_id,
+            attempts,
+        )  # fmt: skip
+        for pk, sid, email, name, key, sectors, status, message_id, attempts in rows.values_list(
+            *_ITEM_FIELDS
+        )
+    ]
+
+
+RECONNECTS = 3  # a 421 or a dropped connection: reopen at once, then after 1 s, 2 s
+
+
+class _Sender:
+    """Sends batches of deliveries over one or more SMTP connections at once.
+
+    Threads: one builder (pure CPU: personalising, MIME, DKIM; no database), one thread per
+    connection (the SMTP exchange only), and the calling thread, which alone touches the
+    database. The calling thread gathers what the connections ask for (start this row, record
+    that reply) and writes everything waiting in one transaction: a group commit, so N
+    connections cost one commit per round, not 2N. A connection starts its next message only
+    after the start (pending -> sending) has been committed, and the queue is first in, first
+    out, so its previous message's result is committed by then too: at any moment each
+    connection has at most one message handed over and not recorded. A kill therefore costs at
+    most one duplicate per connection (the in-flight rule), never a missed reader.
+
+    Suppressions, statuses and sectors are checked per batch (one query); the start is still a
+    conditional UPDATE that reads the subscriber and the suppression list again, so an
+    unsubscribe that lands mid-batch is honoured and two senders never both send one row.
+    """
+
+    def __init__(self, edition, config, mailer, clock, rate, report, resend=True, *,
+                 mailers=None, pacer: Pacer | None = None):  # fmt: skip
         self.edition = edition
         self.info = ListInfo.from_config(config)
         self.prepared = compose.prepare(edition, config)
-        self.mailer = mailer
+        self.mailers = list(mailers) if mailers else [mailer]
+        self.mailer = self.mailers[0]
         self.clock = clock
-        self.pacer = Pacer(rate, clock)
+        self.pacer = pacer or Pacer(rate, clock)
         self.report = report
         self.resend = resend
         self.uncertain: set[int] = set()  # rows already resent once this run after a lost reply
         # Our SMTP backend takes prebuilt bytes; other backends (anymail) get the object.
-        self.prebuild = hasattr(mailer, "signer")
-        self.builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulse-build")
+        self.prebuild = hasattr(self.mailer, "signer")
+        self.todo: queue.SimpleQueue = queue.SimpleQueue()
+        self.ready: queue.Queue = queue.Queue(maxsize=2 * len(self.mailers) + 2)
+        self.ops: queue.SimpleQueue = queue.SimpleQueue()
+        self.threads: list[threading.Thread] = []
+        self.stopping = False
+
+    # -- threads -------------------------------------------------------------------------
+
+    def _start_threads(self) -> None:
+        if self.threads:
+            return
+        self.threads.append(threading.Thread(target=self._builder, name="pulse-build",
+                                             daemon=True))  # fmt: skip
+        for n, mailer in enumerate(self.mailers):
+            self.threads.append(threading.Thread(target=self._connection, args=(mailer,),
+                                                 name=f"pulse-smtp-{n}", daemon=True))  # fmt: skip
+        for thread in self.threads:
+            thread.start()
 
     def close(self) -> None:
-        self.builder.shutdown(wait=True, cancel_futures=True)
+        if self.threads:
+            self.todo.put(None)
+            for thread in self.threads:
+                thread.join()
+            self.threads = []
 
-    def _finish(self, pk: int, status: str, reply: str, **fields) -> None:
-        Delivery.objects.filter(pk=pk).update(
-            status=status, reply=reply[:2000], updated_at=self.clock.now(), **fields
-        )
+    def _builder(self) -> None:
+        while (item := self.todo.get()) is not None:
+            if self.stopping:
+                self.ops.put(("drop", item, None))
+                continue
+            try:
+                built = self.build(item)
+            except Exception as exc:  # never leave the batch waiting for this item
+                self.ops.put(("done", item, ("error", exc, False, self.clock.now())))
+                continue
+            self.ready.put((item, *built))
+        for _ in self.mailers:
+            self.ready.put(None)
 
-    def _ensure_open(self) -> None:
-        """Keep one connection for the whole run (Django's backends otherwise open and close
-        one per call), and reopen it after a failure dropped it."""
-        if getattr(self.mailer, "connection", True) is None:
-            self.mailer.open()
+    def _connection(self, mailer) -> None:
+        while (work := self.ready.get()) is not None:
+            item, message, reason = work
+            if self.stopping:
+                self.ops.put(("drop", item, None))
+            elif reason is not None:
+                self.ops.put(("skip", item, reason))
+            else:
+                self.pacer.wait("send")
+                started = Future()
+                self.ops.put(("start", item, started))
+                if started.result():
+                    outcome = self.exchange(mailer, message)
+                    self.ops.put(("done", item, (*outcome, self.clock.now())))
 
-    def build(self, delivery: Delivery):
-        """(message, None) or (None, why it is skipped). Runs in the worker thread."""
-        subscriber = delivery.subscriber
-        if subscriber is None:
+    def exchange(self, mailer, message) -> tuple:
+        """One message over this connection: reopened after a 421 or a drop (nothing was
+        handed over, so trying again on a new connection cannot duplicate it)."""
+        for attempt in range(RECONNECTS + 1):
+            try:
+                if getattr(mailer, "connection", True) is None:
+                    mailer.open()
+                mailer.send_messages([message])
+            except TemporaryFailure as exc:
+                if not exc.reconnect or attempt == RECONNECTS:
+                    return ("retry", exc.reply, False)
+                log.info("reconnecting", extra={"reply": exc.reply})
+                self.clock.sleep(backoff(attempt - 1, base=1.0, cap=30.0) if attempt else 0)
+            except PermanentFailure as exc:
+                return ("failed", exc.reply, exc.recipient_refused)
+            except UncertainDelivery as exc:
+                return ("uncertain", exc.reply, False)
+            except Exception as exc:  # e.g. an ESP's API: nothing known to be accepted
+                return ("error", exc, False)
+            else:
+                reply = getattr(message, "smtp_reply", "") or _anymail_reply(message)
+                return ("sent", reply, False)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def build(self, item: _Item):
+        """(message, None) or (None, why it is skipped). Runs in the builder thread."""
+        if item.subscriber_id is None:
             return None, "subscriber erased"
-        unsubscribe = tokens.make_token(subscriber.key, tokens.UNSUBSCRIBE)
+        unsubscribe = tokens.make_token(item.key, tokens.UNSUBSCRIBE)
         parts = self.prepared.personalise(
-            list(subscriber.sectors or []),
+            item.sectors,
             self.info.unsubscribe_url(unsubscribe),
-            self.info.preferences_url(tokens.make_token(subscriber.key, tokens.PREFERENCES)),
+            self.info.preferences_url(tokens.make_token(item.key, tokens.PREFERENCES)),
         )
         if parts is None:
             return None, "nothing in their sectors this month"
         subject, html, text = parts
         message = build_message(
-            self.info, subject=subject, html=html, text=text, to_name=subscriber.name,
-            to_address=subscriber.email, message_id=delivery.message_id,
+            self.info, subject=subject, html=html, text=text, to_name=item.name,
+            to_address=item.email, message_id=item.message_id,
             unsubscribe_token=unsubscribe, month_key=self.edition.month_key,
         )  # fmt: skip
+        message.envelope = (self.info.from_address, [item.email])
         if self.prebuild:
             message.prebuilt = message_bytes(message, self.mailer.signer)
         return message, None
 
-    def send_batch(self, deliveries: list[Delivery]) -> None:
-        futures = [self.builder.submit(self.build, delivery) for delivery in deliveries]
-        for delivery, future in zip(deliveries, futures, strict=True):
-            message, reason = future.result()
-            self.deliver(delivery, message, reason)
+    # -- the calling thread: batches and the database ------------------------------------
 
-    def current_obstacle(self, delivery: Delivery) -> str | None:
-        """Read the subscriber now, at the moment of sending, not when the run started."""
-        if delivery.subscriber is None:
+    def screen(self, items: list[_Item]) -> list[_Item]:
+        """The batch's check: skip (in one transaction) rows whose subscriber is gone, not
+        active, suppressed or has nothing this month; return the rest."""
+        hashes = {item.pk: email_hash(item.email) for item in items if item.email}
+        suppressed = set(
+            Suppression.objects.filter(email_hash__in=set(hashes.values())).values_list(
+                "email_hash", flat=True
+            )
+        )
+        skipped: dict[str, list[int]] = {}
+        keep = []
+        for item in items:
+            if item.subscriber_id is None:
+                reason = "subscriber erased"
+            elif item.status != Subscriber.Status.ACTIVE:
+                reason = f"subscriber is {item.status}"
+            elif hashes[item.pk] in suppressed:
+                reason = "address suppressed"
+            elif not self.prepared.sector_keys(item.sectors):
+                reason = "nothing in their sectors this month"
+            else:
+                keep.append(item)
+                continue
+            skipped.setdefault(reason, []).append(item.pk)
+        if skipped:
+            with transaction.atomic():
+                for reason, pks in skipped.items():
+                    self.report.skipped += Delivery.objects.filter(
+                        pk__in=pks, status=Delivery.Status.PENDING
+                    ).update(status=Delivery.Status.SKIPPED, reply=reason,
+                             updated_at=self.clock.now())  # fmt: skip
+        return keep
+
+    def send_batch(self, items: list) -> None:
+        if items and isinstance(items[0], Delivery):
+            items = delivery_items(Delivery.objects.filter(pk__in=[d.pk for d in items]))
+        items = self.screen(items)
+        if not items:
+            return
+        self._start_threads()
+        for item in items:
+            self.todo.put(item)
+        outstanding, error = len(items), None
+        while outstanding:
+            ops = [self.ops.get()]
+            while True:
+                try:
+                    ops.append(self.ops.get_nowait())
+                except queue.Empty:
+                    break
+            finished, failure = self.apply(ops)
+            outstanding -= finished
+            if failure is not None and error is None:
+                error = failure
+                self.stopping = True  # what is queued is dropped (left pending), not sent
+        if error is not None:
+            self.stopping = False
+            raise error
+
+    def apply(self, ops: list) -> tuple[int, Exception | None]:
+        """Write a round of the connections' requests in one transaction; then tell the
+        waiting connections which starts were granted. Returns (items finished, an error)."""
+        now = self.clock.now()
+        finished, error, refused, granted, lost = 0, None, [], [], []
+        connection = connections[Delivery.objects.db]
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        with transaction.atomic(), connection.cursor() as cursor:
+            for kind, item, extra in ops:
+                if kind == "start":
+                    cursor.execute(_start_sql(connection), [
+                        Delivery.Status.SENDING, stamp, item.pk, Delivery.Status.PENDING,
+                        Subscriber.Status.ACTIVE, email_hash(item.email),
+                    ])  # fmt: skip
+                    if cursor.rowcount == 1:
+                        granted.append(extra)
+                    else:
+                        lost.append((item, extra))
+                    continue
+                finished += 1
+                if kind == "drop":
+                    continue
+                if kind == "skip":
+                    cursor.execute(_skip_sql(connection), [
+                        Delivery.Status.SKIPPED, extra, stamp, item.pk, Delivery.Status.PENDING
+                    ])  # fmt: skip
+                    self.report.skipped += cursor.rowcount
+                    continue
+                status, reply, sent_at, retry_at = self._outcome(item, extra)
+                if extra[0] == "failed" and extra[2]:
+                    refused.append((item, extra[1]))
+                if extra[0] == "error":
+                    error = extra[1]
+                cursor.execute(_finish_sql(connection), [
+                    status, reply[:2000], stamp,
+                    connection.ops.adapt_datetimefield_value(sent_at),
+                    connection.ops.adapt_datetimefield_value(retry_at), item.pk,
+                ])  # fmt: skip
+        for future in granted:
+            future.set_result(True)
+        for item, future in lost:  # changed since the batch was read, or another run has it
+            reason = self.current_obstacle(item)
+            if reason is not None:
+                self.report.skipped += Delivery.objects.filter(
+                    pk=item.pk, status=Delivery.Status.PENDING
+                ).update(status=Delivery.Status.SKIPPED, reply=reason, updated_at=now)
+            future.set_result(False)
+            finished += 1
+        for item, reply in refused:
+            subscriber = Subscriber.objects.filter(pk=item.subscriber_id).first()
+            if subscriber is not None and mark_bounced(subscriber, reply, now):
+                self.report.bounced += 1
+        return finished, error
+
+    def _outcome(self, item: _Item, outcome: tuple) -> tuple:
+        """(status, reply, sent_at, next_attempt_at) for a finished exchange; counts it.
+        `outcome` is (kind, reply, recipient refused, when the exchange ended)."""
+        kind, reply, now = outcome[0], outcome[1], outcome[3]
+        if kind == "sent":
+            self.report.sent += 1
+            return Delivery.Status.SENT, reply, now, None
+        if kind == "retry":
+            self.report.retries += 1
+            log.info("temporary refusal, will retry", extra={"delivery": item.pk, "reply": reply})
+            return Delivery.Status.PENDING, reply, None, now + retry_delay(item.attempts + 1)
+        if kind == "failed":
+            self.report.failed += 1
+            return Delivery.Status.FAILED, reply, None, None
+        if kind == "uncertain":
+            if self.resend and item.pk not in self.uncertain:
+                # In flight when the connection died: resend once this run, after a pause.
+                self.uncertain.add(item.pk)
+                self.report.resent_in_flight += 1
+                return Delivery.Status.PENDING, f"{reply}; resending", None, now + retry_delay(1)
+            return Delivery.Status.UNKNOWN, reply, None, None
+        # Another backend (e.g. an ESP's API) failed: put the row back and stop the run.
+        return Delivery.Status.PENDING, f"error: {reply}", None, None
+
+    def current_obstacle(self, item: _Item) -> str | None:
+        """Read the subscriber now, at the moment of sending, not when the batch was read."""
+        if item.subscriber_id is None:
             return "subscriber erased"
-        suppressed = Suppression.objects.filter(email_hash=email_hash(delivery.subscriber.email))
+        suppressed = Suppression.objects.filter(email_hash=email_hash(item.email))
         row = (
-            Subscriber.objects.filter(pk=delivery.subscriber_id)
+            Subscriber.objects.filter(pk=item.subscriber_id)
             .annotate(suppressed=Exists(suppressed))
             .values_list("status", "suppressed")
             .first()
@@ -252,69 +514,43 @@ class _Sender:
             return f"subscriber is {row[0]}"
         return "address suppressed" if row[1] else None
 
-    def claim(self, delivery: Delivery) -> bool:
-        """pending -> sending, only if the subscriber is still active and not suppressed at
-        this moment: the check and the claim are one conditional UPDATE."""
-        suppressed = Suppression.objects.filter(email_hash=email_hash(delivery.subscriber.email))
-        return bool(
-            Delivery.objects.filter(
-                pk=delivery.pk,
-                status=Delivery.Status.PENDING,
-                subscriber__status=Subscriber.Status.ACTIVE,
-            )
-            .filter(~Exists(suppressed))
-            .update(
-                status=Delivery.Status.SENDING,
-                attempts=F("attempts") + 1,
-                updated_at=self.clock.now(),
-            )
-        )
+    def close_connections(self) -> None:
+        """Between batches only (no exchange in progress): servers drop idle connections."""
+        for mailer in self.mailers:
+            mailer.close()
 
-    def deliver(self, delivery: Delivery, message, reason: str | None) -> None:
-        pk = delivery.pk
-        self.pacer.wait("send")
-        if reason is None and not self.claim(delivery):
-            reason = self.current_obstacle(delivery)
-            if reason is None:  # no longer pending: another run has it
-                return
-        if reason is not None:
-            self.report.skipped += Delivery.objects.filter(
-                pk=pk, status=Delivery.Status.PENDING
-            ).update(status=Delivery.Status.SKIPPED, reply=reason, updated_at=self.clock.now())
-            return
-        try:
-            self._ensure_open()
-            self.mailer.send_messages([message])
-        except TemporaryFailure as exc:
-            attempts = delivery.attempts + 1
-            self._finish(pk, Delivery.Status.PENDING, exc.reply,
-                         next_attempt_at=self.clock.now() + retry_delay(attempts))  # fmt: skip
-            self.report.retries += 1
-            log.info("temporary refusal, will retry", extra={"delivery": pk, "reply": exc.reply})
-        except PermanentFailure as exc:
-            self._finish(pk, Delivery.Status.FAILED, exc.reply)
-            self.report.failed += 1
-            subscriber = delivery.subscriber
-            if exc.recipient_refused and mark_bounced(subscriber, exc.reply, self.clock.now()):
-                self.report.bounced += 1
-        except UncertainDelivery as exc:
-            if self.resend and pk not in self.uncertain:
-                # In flight when the connection died: resend once this run, after a pause.
-                self.uncertain.add(pk)
-                self._finish(pk, Delivery.Status.PENDING, f"{exc.reply}; resending",
-                             next_attempt_at=self.clock.now() + retry_delay(1))  # fmt: skip
-                self.report.resent_in_flight += 1
-            else:
-                self._finish(pk, Delivery.Status.UNKNOWN, exc.reply)
-        except Exception as exc:
-            # Another backend (e.g. an ESP's API) failed: nothing known to be accepted. Put the
-            # row back and stop: the error is shown and a rerun carries on.
-            self._finish(pk, Delivery.Status.PENDING, f"error: {exc}")
-            raise
-        else:
-            reply = getattr(message, "smtp_reply", "") or _anymail_reply(message)
-            self._finish(pk, Delivery.Status.SENT, reply, sent_at=self.clock.now())
-            self.report.sent += 1
+
+def _tables(connection) -> tuple[str, str, str]:
+    quote = connection.ops.quote_name
+    return (quote(Delivery._meta.db_table), quote(Subscriber._meta.db_table),
+            quote(Suppression._meta.db_table))  # fmt: skip
+
+
+def _start_sql(connection) -> str:
+    """pending -> sending, only if the subscriber is active and not suppressed right now."""
+    delivery, subscriber, suppression = _tables(connection)
+    return (
+        f"UPDATE {delivery} SET status = %s, attempts = attempts + 1, updated_at = %s "
+        f"WHERE id = %s AND status = %s AND EXISTS (SELECT 1 FROM {subscriber} s "
+        f"WHERE s.id = {delivery}.subscriber_id AND s.status = %s) AND NOT EXISTS "
+        f"(SELECT 1 FROM {suppression} x WHERE x.email_hash = %s)"
+    )
+
+
+def _finish_sql(connection) -> str:
+    delivery = _tables(connection)[0]
+    return (
+        f"UPDATE {delivery} SET status = %s, reply = %s, updated_at = %s, "
+        f"sent_at = COALESCE(%s, sent_at), next_attempt_at = %s WHERE id = %s"
+    )
+
+
+def _skip_sql(connection) -> str:
+    delivery = _tables(connection)[0]
+    return (
+        f"UPDATE {delivery} SET status = %s, reply = %s, updated_at = %s "
+        f"WHERE id = %s AND status = %s"
+    )
 
 
 def _anymail_reply(message) -> str:
@@ -327,6 +563,7 @@ def send_edition(
     config,
     *,
     rate: float | None = None,
+    connections: int | None = None,
     dry_run: bool = False,
     resend_unknown: bool = True,
     mailer=None,
@@ -336,7 +573,9 @@ def send_edition(
     """Send (or finish sending) an approved edition; safe to run again after any failure.
 
     resend_unknown (the default) resends messages a killed run left in flight, and those an
-    earlier run left `unknown`: at most one duplicate per interruption, never a miss.
+    earlier run left `unknown`: at most one duplicate per interruption and connection, never a
+    miss. connections (default `[mail] connections`) SMTP sessions work at once under the one
+    rate; an injected `mailer` means that one connection.
     """
     edition.refresh_from_db()
     if edition.status == Edition.Status.DRAFT:
@@ -351,9 +590,9 @@ def send_edition(
     rate = config.mail.rate_per_second if rate is None else rate
     deadline = clock.now() + datetime.timedelta(minutes=config.mail.retry_window_minutes)
     info = ListInfo.from_config(config)
-    mailer = mailer or open_mailer(config)
+    mailers = [mailer] if mailer is not None else open_mailers(config, connections)
     try:  # a wrong address or password fails here, before any row is touched
-        mailer.open()
+        mailers[0].open()
     except TemporaryFailure as exc:
         raise MailError(f"cannot start sending: {exc.reply}") from None
     report.recovered_in_flight, report.resent_in_flight = recover_in_flight(
@@ -361,15 +600,16 @@ def send_edition(
     )
     if edition.status == Edition.Status.APPROVED:
         prepare_deliveries(edition, info.domain, clock.now())
-    sender = _Sender(edition, config, mailer, clock, rate, report, resend=resend_unknown)
+    sender = _Sender(edition, config, None, clock, rate, report, resend=resend_unknown,
+                     mailers=mailers)  # fmt: skip
     pending = Delivery.objects.filter(edition=edition, status=Delivery.Status.PENDING)
     try:
         while True:
             now = clock.now()
-            due = list(
-                pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-                .select_related("subscriber")
-                .order_by("pk")[:BATCH]
+            due = delivery_items(
+                pending.filter(
+                    Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+                ).order_by("pk")[:BATCH]
             )
             if not due:
                 waiting = (
@@ -379,7 +619,7 @@ def send_edition(
                 )
                 if waiting is None or waiting > deadline:
                     break
-                mailer.close()  # servers drop idle connections; reopened for the next message
+                sender.close_connections()  # reopened for the next message
                 clock.sleep(max(0.0, (waiting - now).total_seconds()))
                 continue
             sender.send_batch(due)
@@ -387,7 +627,7 @@ def send_edition(
                 progress(report)
     finally:
         sender.close()
-        mailer.close()
+        sender.close_connections()
     report.pending = pending.count()
     report.unknown = Delivery.objects.filter(
         edition=edition, status=Delivery.Status.UNKNOWN
@@ -398,6 +638,12 @@ def send_edition(
             status=Edition.Status.SENT, sent_at=clock.now()
         )
     return report
+
+
+def open_mailers(config, connections: int | None = None) -> list:
+    """One backend per connection (each keeps its own SMTP session); not yet connected."""
+    count = config.mail.connections if connections is None else connections
+    return [open_mailer(config) for _ in range(max(1, count))]
 
 
 def _dry_run(edition: Edition, config, report: SendReport) -> SendReport:
@@ -430,30 +676,30 @@ def send_deliveries(
     pacer: Pacer | None = None,
     mailer=None,
     clock: Clock | None = None,
+    connections: int | None = None,
 ) -> SendReport:
     """Send the given deliveries of an edition that are still pending: one batch of a send
     split across workers (policypulse.service.batches). The same claim and record path as
-    `send_edition`; `pacer` spaces the messages (one shared by all workers: service/pacers)."""
+    `send_edition`, with `[mail] connections` SMTP sessions; `pacer` spaces the messages
+    (one shared by all workers and their connections: service/pacers)."""
     clock = clock or Clock()
     report = SendReport(edition=edition.month_key)
-    rows = list(
-        Delivery.objects.filter(edition=edition, pk__in=pks, status=Delivery.Status.PENDING)
-        .select_related("subscriber")
-        .order_by("pk")
+    items = delivery_items(
+        Delivery.objects.filter(
+            edition=edition, pk__in=pks, status=Delivery.Status.PENDING
+        ).order_by("pk")
     )
-    if not rows:
+    if not items:
         return report
-    mailer = mailer or open_mailer(config)
+    mailers = [mailer] if mailer is not None else open_mailers(config, connections)
     try:
-        mailer.open()
+        mailers[0].open()
     except TemporaryFailure as exc:
         raise MailError(f"cannot start sending: {exc.reply}") from None
-    sender = _Sender(edition, config, mailer, clock, 0, report)
-    if pacer is not None:
-        sender.pacer = pacer
+    sender = _Sender(edition, config, None, clock, 0, report, mailers=mailers, pacer=pacer)
     try:
-        sender.send_batch(rows)
+        sender.send_batch(items)
     finally:
         sender.close()
-        mailer.close()
+        sender.close_connections()
     return report
