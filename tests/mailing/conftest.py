@@ -8,6 +8,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -50,6 +51,10 @@ class Sink:
 
     def recipients(self) -> list[str]:
         return [row[0] for row in self._query("SELECT recipient FROM messages ORDER BY id")]
+
+    def peers(self) -> list[str]:
+        """The client connection (address:port) each accepted message came over."""
+        return [row[0] for row in self._query("SELECT peer FROM messages ORDER BY id")]
 
     def refusals(self) -> list[tuple[str, int]]:
         return self._query("SELECT recipient, code FROM refusals ORDER BY id")
@@ -107,22 +112,33 @@ def edition(mail_config):
 
 
 class FakeClock(Clock):
-    """Time that moves only when slept: rate limits and back-offs without real waiting."""
+    """Time that moves only when slept: rate limits and back-offs without real waiting.
+
+    Threads share it (several SMTP connections): a sleep moves time to the moment the
+    sleeping thread last read plus the pause, never backwards, so two threads waiting for
+    their own slots at once end at the later slot, as they would in real time."""
 
     def __init__(self):
         self.current = datetime.datetime(2026, 11, 1, 9, 0, tzinfo=datetime.UTC)
         self.slept: list[float] = []
+        self._lock = threading.Lock()
+        self._read = threading.local()
 
     def now(self):
-        return self.current
+        with self._lock:
+            self._read.at = self.current
+            return self.current
 
     def monotonic(self) -> float:
-        return self.current.timestamp()
+        return self.now().timestamp()
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            self.slept.append(seconds)
-            self.current += datetime.timedelta(seconds=seconds)
+            with self._lock:
+                self.slept.append(seconds)
+                start = getattr(self._read, "at", self.current)
+                self.current = max(self.current, start + datetime.timedelta(seconds=seconds))
+                self._read.at = self.current
 
 
 @pytest.fixture

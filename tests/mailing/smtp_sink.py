@@ -3,7 +3,9 @@
 It records every accepted message (envelope recipient, Message-ID, the raw bytes unless
 --no-bodies) in a SQLite file and commits before it answers 250, so the record is exactly what
 the server acknowledged. Rules in a JSON file make chosen recipients answer 4xx (the first N
-times) or 5xx:  {"temporary": {"addr": N}, "permanent": ["addr"]}.
+times) or 5xx:  {"temporary": {"addr": N}, "permanent": ["addr"]}; make every message wait
+before its answer, as a remote server does: {"delay_ms": 20}; or answer every Nth message's
+data with "421 closing" and close the connection, without keeping it: {"close_every": N}.
 
     python -m tests.mailing.smtp_sink --db sink.sqlite3 --port-file port.txt [--rules r.json]
 """
@@ -11,6 +13,7 @@ times) or 5xx:  {"temporary": {"addr": N}, "permanent": ["addr"]}.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import re
 import signal
@@ -30,7 +33,7 @@ class Recorder:
         self.db.execute("PRAGMA synchronous=NORMAL")  # committed before 250; no fsync wait
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, recipient TEXT, "
-            "message_id TEXT, raw BLOB)"
+            "message_id TEXT, raw BLOB, peer TEXT)"
         )
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS refusals (id INTEGER PRIMARY KEY, recipient TEXT, "
@@ -39,6 +42,9 @@ class Recorder:
         self.temporary = {k.lower(): int(v) for k, v in rules.get("temporary", {}).items()}
         self.permanent = {a.lower() for a in rules.get("permanent", [])}
         self.keep_bodies = keep_bodies
+        self.delay = float(rules.get("delay_ms", 0)) / 1000
+        self.close_every = int(rules.get("close_every", 0))
+        self.data_count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         address = address.lower()
@@ -53,12 +59,23 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        self.data_count += 1
+        if self.close_every and self.data_count % self.close_every == 0:
+            for address in envelope.rcpt_tos:
+                self.db.execute(
+                    "INSERT INTO refusals (recipient, code) VALUES (?, 421)", (address,)
+                )
+            asyncio.get_running_loop().call_later(0.05, server.transport.close)
+            return "421 4.7.0 Too many messages on this connection, closing"
         raw = envelope.original_content or envelope.content
         found = MESSAGE_ID.search(raw)
         message_id = found.group(1).decode() if found else ""
+        peer = ":".join(str(part) for part in session.peer[:2])  # the client's connection
         self.db.executemany(
-            "INSERT INTO messages (recipient, message_id, raw) VALUES (?, ?, ?)",
-            [(r, message_id, raw if self.keep_bodies else None) for r in envelope.rcpt_tos],
+            "INSERT INTO messages (recipient, message_id, raw, peer) VALUES (?, ?, ?, ?)",
+            [(r, message_id, raw if self.keep_bodies else None, peer) for r in envelope.rcpt_tos],
         )
         return f"250 2.0.0 Ok: queued as {message_id}"
 
