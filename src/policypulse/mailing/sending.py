@@ -677,6 +677,7 @@ def send_deliveries(
     mailer=None,
     clock: Clock | None = None,
     connections: int | None = None,
+    mailers: list | None = None,
 ) -> SendReport:
     """Send the given deliveries of an edition that are still pending: one batch of a send
     split across workers (policypulse.service.batches). The same claim and record path as
@@ -691,9 +692,12 @@ def send_deliveries(
     )
     if not items:
         return report
-    mailers = [mailer] if mailer is not None else open_mailers(config, connections)
+    own = mailer is None and not mailers  # kept open between batches when the caller owns them
+    if not mailers:
+        mailers = [mailer] if mailer is not None else open_mailers(config, connections)
     try:
-        mailers[0].open()
+        if getattr(mailers[0], "connection", None) is None:
+            mailers[0].open()
     except TemporaryFailure as exc:
         raise MailError(f"cannot start sending: {exc.reply}") from None
     sender = _Sender(edition, config, None, clock, 0, report, mailers=mailers, pacer=pacer)
@@ -701,5 +705,6 @@ def send_deliveries(
         sender.send_batch(items)
     finally:
         sender.close()
-        sender.close_connections()
+        if own or mailer is not None:
+            sender.close_connections()
     return report

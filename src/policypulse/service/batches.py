@@ -8,9 +8,13 @@ lanes can never both send one delivery. On top of that:
   share the work without overlap;
 - each lane holds a lease (`send-lane:<edition>:<n>`) that it renews with every batch; a lane
   whose worker was killed stops renewing, and the sweep starts it again on another worker;
-- rows a killed worker left leased come due again when their lease ends; the one row it was
-  sending (`sending`, not touched for a lease) is sent again: at most one duplicate per kill,
-  the in-flight rule for a send on many workers.
+- rows a killed worker left leased come due again when their lease ends; the rows it was
+  sending (`sending`, not touched for a lease: one per SMTP connection) are sent again: at most
+  one duplicate per kill and connection, the in-flight rule for a send on many workers.
+
+Each lane keeps `[mail] connections` SMTP connections busy, open from batch to batch; every
+connection of every lane waits on the one pacer (`service.pacers.pacer`: Redis when there is
+one), so `[mail] rate_per_second` holds for the whole send, however many workers share it.
 """
 
 from __future__ import annotations
@@ -117,21 +121,24 @@ def free_lane(plan: Plan, lane: int) -> None:
 
 def run_lane(plan: Plan, lane: int, config, pacer=None, mailer=None) -> dict:
     """Send batch after batch until none is due; renew the lane's lease with each."""
-    from policypulse.mailing.sending import send_deliveries
+    from policypulse.mailing.sending import open_mailers, send_deliveries
 
     edition = Edition.objects.get(pk=plan.edition)
     totals = {"batches": 0, "sent": 0, "skipped": 0, "failed": 0, "unknown": 0, "retries": 0}
+    mailers = [mailer] if mailer is not None else open_mailers(config)
     try:
         while True:
             renew_lane(plan, lane)
             pks = take_batch(plan)
             if not pks:
                 break
-            report = send_deliveries(edition, config, pks, pacer=pacer, mailer=mailer)
+            report = send_deliveries(edition, config, pks, pacer=pacer, mailers=mailers)
             totals["batches"] += 1
             for key in ("sent", "skipped", "failed", "unknown", "retries"):
                 totals[key] += getattr(report, key)
     finally:
+        for each in mailers:
+            each.close()
         free_lane(plan, lane)
     return totals
 
