@@ -1,22 +1,30 @@
-"""Sending throughput: `pulse send`'s engine against a raw smtplib loop, same sink, same run.
+"""Sending throughput and memory: `pulse send`'s engine against a raw smtplib loop, same sink.
 
-    .venv/bin/python bench/send_bench.py [--subscribers 10000] [--no-dkim-run]
+    .venv/bin/python bench/send_bench.py [--subscribers 10000] [--delayed-subscribers 2000]
+        [--memory 10000,50000] [--skip-dkim] [--skip-delay] [--profile]
 
 Starts the tests' aiosmtpd sink (its own process, recording every message in SQLite) on
-127.0.0.1, makes a throwaway workspace with an approved edition and N subscribers, then times:
+127.0.0.1, makes a throwaway workspace with approved editions and N subscribers, then times:
   1. raw: one prebuilt message sent N times over one smtplib connection (the floor here);
-  2. send_edition without DKIM: personalised messages, one Delivery row each, exactly-once;
-  3. send_edition with DKIM (a fresh 2048-bit RSA key).
-and prints messages per second and the ratio to the raw loop, plus the CPU time per message
-of this process (all threads) and of the sink process: on a busy machine the wall-clock rates
-swing with other work, the CPU figures much less.
+  2. send_edition, 1 connection, without DKIM: personalised messages, a Delivery row each;
+  3. the same with DKIM (a fresh 2048-bit RSA key);
+  4. a sink that waits 20 ms before answering each message (a remote server): send_edition
+     with 1, 4 and 8 connections, to --delayed-subscribers of them;
+  5. peak memory (ru_maxrss) of a fresh process sending to 10,000 and to 50,000 subscribers
+     (each seeded by another process first, so only the send is measured).
+It prints messages per second, the ratio to the raw loop (or to one connection), and the CPU
+time per message of this process (all threads) and of the sink: on a busy machine the
+wall-clock rates swing with other work, the CPU figures much less. --profile prints where a
+send without DKIM spends this thread's time (cProfile; the worker threads are not in it).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
+import resource
 import smtplib
 import subprocess
 import sys
@@ -31,37 +39,43 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--delayed-subscribers", type=int, default=2_000)
+    parser.add_argument("--memory", default="10000,50000", help="subscriber counts; '' to skip")
     parser.add_argument("--skip-dkim", action="store_true")
+    parser.add_argument("--skip-delay", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--child-seed", nargs=2, metavar=("WORKSPACE", "N"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child-send", nargs=2, metavar=("WORKSPACE", "URL"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.child_seed:
+        return child_seed(Path(args.child_seed[0]), int(args.child_seed[1]))
+    if args.child_send:
+        return child_send(Path(args.child_send[0]), args.child_send[1])
     count = args.subscribers
     directory = Path(tempfile.mkdtemp(prefix="pulse-send-bench-"))
     os.environ.pop("DATABASE_URL", None)
-
-    from policypulse import runtime
-    from policypulse.workspace import create_workspace
-
-    create_workspace(directory / "ws")
-    workspace = runtime.start((directory / "ws").resolve())
+    workspace = start_workspace(directory / "ws")
     config = workspace.config
 
-    from tests.mailing.conftest import Sink
-    from tests.mailing.helpers import make_edition, make_subscribers
+    from tests.mailing.helpers import make_edition
 
-    sink_dir = directory / "sink"
-    sink_dir.mkdir()
-    sink = Sink(sink_dir, keep_bodies=False)
+    sink = start_sink(directory / "sink")
+    sinks = [sink]
+    results: dict[str, tuple[float, float, float]] = {}
     try:
         config.mail.smtp_url = sink.url
-        config.site.base_url = "https://digest.example.org"
         print(f"{count:,} subscribers; SMTP sink (aiosmtpd, own process) on port {sink.port}")
         started = time.perf_counter()
-        make_subscribers(count, sectors_cycle=((), ("justice",), ("children", "adult-care")))
+        seed_subscribers(count)
         print(f"made subscribers in {time.perf_counter() - started:.1f}s")
-        results = {}
+        months = iter(datetime.date(2025 + m // 12, m % 12 + 1, 1) for m in range(24))
         results["raw smtplib loop"] = measured(sink, count, lambda: raw_loop(config, count, sink))
-        editions = [make_edition(config, month=datetime.date(2026, m, 1)) for m in (9, 10)]
-        results["pulse send, no DKIM"] = measured(
-            sink, count, lambda: timed_send(editions[0], config, count)
+        edition = make_edition(config, month=next(months))
+        send = lambda: timed_send(edition, config, count, connections=1)  # noqa: E731
+        results["pulse send, 1 connection, no DKIM"] = measured(
+            sink, count, (lambda: profiled(send)) if args.profile else send
         )
         if not args.skip_dkim:
             key = directory / "dkim.pem"
@@ -69,17 +83,89 @@ def main() -> None:
                            check=True, capture_output=True)  # fmt: skip
             config.mail.dkim_domain, config.mail.dkim_selector = "example.org", "bench"
             config.mail.dkim_key_file = str(key)
-            results["pulse send, DKIM rsa-sha256 2048"] = measured(
-                sink, count, lambda: timed_send(editions[1], config, count)
+            edition = make_edition(config, month=next(months))
+            results["pulse send, 1 connection, DKIM"] = measured(
+                sink, count, lambda: timed_send(edition, config, count, connections=1)
             )
-        raw = results["raw smtplib loop"][0]
+            config.mail.dkim_domain = config.mail.dkim_selector = config.mail.dkim_key_file = ""
+        report(results, "raw smtplib loop")
+        if not args.skip_delay:
+            slow = start_sink(directory / "slow", {"delay_ms": 20})
+            sinks.append(slow)
+            config.mail.smtp_url = slow.url
+            delayed = min(args.delayed_subscribers, count)
+            keep_active(delayed)
+            print(f"\nsink answering after 20 ms; {delayed:,} subscribers")
+            slow_results = {}
+            for connections in (1, 4, 8):
+                edition = make_edition(config, month=next(months))
+                slow_results[f"pulse send, {connections} connection(s)"] = measured(
+                    slow, delayed,
+                    lambda e=edition, c=connections: timed_send(e, config, delayed, c),
+                )  # fmt: skip
+            report(slow_results, "pulse send, 1 connection(s)")
+        for n in [int(x) for x in args.memory.split(",") if x.strip()]:
+            memory(directory / f"mem{n}", n)
         print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        print(f"{'':36s} {'msgs/s':>8s} {'x raw':>6s} {'CPU ms/msg: sender':>19s} {'sink':>6s}")
-        for name, (rate, ours, theirs) in results.items():
-            print(f"{name:36s} {rate:8.0f} {rate / raw:6.2f} {ours:19.2f} {theirs:6.2f}")
-        print(f"sink recorded {len(sink.recipients()):,} messages in all")
     finally:
-        sink.stop()
+        for each in sinks:
+            each.stop()
+
+
+def report(results: dict, baseline: str) -> None:
+    base = results[baseline][0]
+    print(f"{'':36s} {'msgs/s':>8s} {'ratio':>6s} {'CPU ms/msg: sender':>19s} {'sink':>6s}")
+    for name, (rate, ours, theirs) in results.items():
+        print(f"{name:36s} {rate:8.0f} {rate / base:6.2f} {ours:19.2f} {theirs:6.2f}")
+
+
+def start_workspace(root: Path):
+    from policypulse import runtime
+    from policypulse.workspace import create_workspace
+
+    if not (root / "pulse.toml").exists():
+        create_workspace(root)
+    workspace = runtime.start(root.resolve())
+    workspace.config.site.base_url = "https://digest.example.org"
+    return workspace
+
+
+def start_sink(directory: Path, rules: dict | None = None):
+    from tests.mailing.conftest import Sink
+
+    directory.mkdir()
+    return Sink(directory, rules, keep_bodies=False)
+
+
+def seed_subscribers(count: int, chunk: int = 2000) -> None:
+    """Active subscribers in three sector mixes, written a chunk at a time (flat memory)."""
+    from django.utils import timezone
+
+    from policypulse.mailing.models import Subscriber
+
+    mixes = ((), ("justice",), ("children", "adult-care"))
+    now = timezone.now()
+    for start in range(0, count, chunk):
+        Subscriber.objects.bulk_create(
+            [
+                Subscriber(
+                    email=f"reader{n:06d}@example.net",
+                    name=f"Reader {n}",
+                    sectors=list(mixes[n % 3]),
+                    status="active",
+                    consent_source="import",
+                    consent_at=now,
+                )  # fmt: skip
+                for n in range(start, min(count, start + chunk))
+            ]
+        )
+
+
+def keep_active(count: int) -> None:
+    from policypulse.mailing.models import Subscriber
+
+    first = list(Subscriber.objects.order_by("pk").values_list("pk", flat=True)[:count])
+    Subscriber.objects.exclude(pk__in=first).update(status="paused")
 
 
 def process_cpu_seconds(pid: int) -> float:
@@ -96,6 +182,16 @@ def measured(sink, count: int, run) -> tuple[float, float, float]:
     return rate, ours, theirs
 
 
+def profiled(run):
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    result = profile.runcall(run)
+    pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+    return result
+
+
 def raw_loop(config, count: int, sink) -> float:
     from tests.mailing.helpers import make_edition
 
@@ -104,14 +200,14 @@ def raw_loop(config, count: int, sink) -> float:
     from policypulse.mailing.backends import message_bytes
     from policypulse.mailing.message import ListInfo, build_message, make_message_id
 
-    edition = make_edition(config, month=datetime.date(2026, 8, 1))
+    edition = make_edition(config, month=datetime.date(2024, 8, 1))
     info = ListInfo.from_config(config)
     subject, html, text = compose.prepare(edition, config).personalise(
         [], "https://u/", "https://p/"
     )
     raw = message_bytes(build_message(
         info, subject=subject, html=html, text=text, to_name="Reader", to_address="r@example.net",
-        message_id=make_message_id(info.domain), unsubscribe_token="t:s", month_key="2026-08",
+        message_id=make_message_id(info.domain), unsubscribe_token="t:s", month_key="2024-08",
     ))  # fmt: skip
     Edition.objects.filter(pk=edition.pk).delete()
     connection = smtplib.SMTP("127.0.0.1", sink.port)
@@ -124,15 +220,55 @@ def raw_loop(config, count: int, sink) -> float:
     return count / elapsed
 
 
-def timed_send(edition, config, count: int) -> float:
+def timed_send(edition, config, count: int, connections: int) -> float:
     from policypulse.mailing.sending import send_edition
 
     started = time.perf_counter()
-    report = send_edition(edition, config, rate=0)
+    report = send_edition(edition, config, rate=0, connections=connections)
     elapsed = time.perf_counter() - started
     assert report.complete and report.sent == count, report
-    print(f"send_edition {edition.month_key}: {report.sent:,} sent in {elapsed:.1f}s")
+    print(f"send_edition {edition.month_key}, {connections} connection(s): "
+          f"{report.sent:,} sent in {elapsed:.1f}s")  # fmt: skip
     return count / elapsed
+
+
+def memory(directory: Path, count: int) -> None:
+    """Seed a workspace in one process, then send from a fresh one and read its peak RSS."""
+    directory.mkdir()
+    sink = start_sink(directory / "sink")
+    try:
+        here = [sys.executable, str(Path(__file__).resolve())]
+        subprocess.run([*here, "--child-seed", str(directory / "ws"), str(count)], check=True)
+        out = subprocess.run([*here, "--child-send", str(directory / "ws"), sink.url],
+                             check=True, capture_output=True, text=True).stdout  # fmt: skip
+        result = json.loads(out.strip().splitlines()[-1])
+        print(f"peak memory of a fresh process sending to {count:,}: "
+              f"{result['maxrss_kb'] / 1024:.0f} MiB ({result['sent']:,} sent in "
+              f"{result['seconds']:.0f}s)")  # fmt: skip
+    finally:
+        sink.stop()
+
+
+def child_seed(root: Path, count: int) -> None:
+    from tests.mailing.helpers import make_edition
+
+    workspace = start_workspace(root)
+    make_edition(workspace.config)
+    seed_subscribers(count)
+
+
+def child_send(root: Path, url: str) -> None:
+    config = start_workspace(root).config
+
+    from policypulse.editions.models import Edition
+    from policypulse.mailing.sending import send_edition
+
+    config.mail.smtp_url = url
+    started = time.perf_counter()
+    report = send_edition(Edition.objects.get(), config, rate=0)
+    seconds = time.perf_counter() - started
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"maxrss_kb": maxrss, "sent": report.sent, "seconds": seconds}))
 
 
 if __name__ == "__main__":

@@ -380,6 +380,34 @@ def test_openssl_rsa_signature_is_byte_identical_to_dkimpys(dkim_key, monkeypatc
     assert fast == pure + raw
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"Plain=20\r\nquoted-printable text, single spaces only.\r\n",
+        b"Tabs\tand  double   spaces,\t \ttrailing \t\r\nblank lines at the end\r\n\r\n\r\n",
+        b"",
+    ],
+)
+def test_fast_dkim_path_signs_byte_identically_to_plain_dkimpy(dkim_key, monkeypatch, body):
+    from dkim import canonicalization
+
+    from policypulse.mailing.backends import SIGNED_HEADERS, DkimSigner
+
+    key, record = dkim_key
+    raw = b"From: a@example.org\r\nTo:  b@example.net \r\nSubject: Hi\r\n\r\n" + body
+    monkeypatch.setattr("time.time", lambda: 1_800_000_000)
+    fast = DkimSigner.from_file("example.org", "pulse", key).sign(raw)
+    assert dkim.verify(fast, dnsfunc=lambda name, timeout=5: record)
+    for module, name in [(canonicalization, "compress_whitespace"),
+                         (canonicalization, "strip_trailing_whitespace"),
+                         (dkim, "parse_pem_private_key")]:  # fmt: skip
+        monkeypatch.setattr(module, name, getattr(module, name).original)
+    monkeypatch.setattr(dkim, "RSASSA_PKCS1_v1_5_sign", dkim.crypto.RSASSA_PKCS1_v1_5_sign)
+    pure = dkim.sign(raw, b"pulse", b"example.org", key.read_bytes(),
+                     canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS)  # fmt: skip
+    assert fast == pure + raw
+
+
 @pytest.mark.django_db
 def test_unreachable_server_fails_fast_and_touches_nothing(mail_config, edition, clock):
     import socket

@@ -17,6 +17,7 @@ can keep the reply, and says which of three things went wrong:
 from __future__ import annotations
 
 import contextlib
+import re
 import smtplib
 from pathlib import Path
 
@@ -61,6 +62,7 @@ class DkimSigner:
         self.selector = selector.encode("ascii")
         self.key = key
         use_openssl_rsa()
+        use_fast_canonicalisation()
 
     @classmethod
     def from_file(cls, domain: str, selector: str, path: Path) -> DkimSigner:
@@ -76,6 +78,50 @@ class DkimSigner:
             canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS,
         )  # fmt: skip
         return signature + raw
+
+
+_RUNS = re.compile(rb"[\t ]{2,}|\t")
+
+
+def use_fast_canonicalisation() -> None:
+    """Skip dkimpy's work that cannot change our messages, with identical output.
+
+    dkimpy parses the PEM key on every signature, and its relaxed body canonicalisation runs
+    two regular expressions over the whole body that match at every space: together about
+    half of the signing time. Our bodies are quoted-printable (no tab, no trailing space), so
+    each substitution is skipped when the bytes it looks for are absent, and whitespace runs
+    are matched only where they change (not at every lone space); the parsed key is kept. A
+    test checks the signature is byte for byte plain dkimpy's."""
+    from dkim import canonicalization
+
+    if getattr(canonicalization.compress_whitespace, "fast", False):
+        return
+    compress, strip = (
+        canonicalization.compress_whitespace,
+        canonicalization.strip_trailing_whitespace,
+    )
+
+    def compress_whitespace(content: bytes) -> bytes:
+        # Only runs that change: a lone space is left as it is (the same bytes, fewer matches).
+        return _RUNS.sub(b" ", content) if b"\t" in content or b"  " in content else content
+
+    def strip_trailing_whitespace(content: bytes) -> bytes:
+        return strip(content) if b" \r\n" in content or b"\t\r\n" in content else content
+
+    parse, parsed = dkim.parse_pem_private_key, {}
+
+    def parse_pem_private_key(data: bytes):
+        if data not in parsed:
+            parsed[data] = parse(data)
+        return parsed[data]
+
+    compress_whitespace.fast = True
+    compress_whitespace.original = compress  # for the test that compares the two
+    strip_trailing_whitespace.original = strip
+    parse_pem_private_key.original = parse
+    canonicalization.compress_whitespace = compress_whitespace
+    canonicalization.strip_trailing_whitespace = strip_trailing_whitespace
+    dkim.parse_pem_private_key = parse_pem_private_key
 
 
 def use_openssl_rsa() -> bool:
