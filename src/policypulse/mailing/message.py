@@ -18,9 +18,13 @@ from urllib.parse import quote
 
 from django.core.mail import EmailMultiAlternatives
 
-from policypulse.mailing.headers import UNFOLDED, header_text, url_header_value
+from policypulse.mailing.headers import UNFOLDED, url_header_value
+from policypulse.mailing.headers import header_text as _header_text
 
 CRLF = "\r\n"
+
+# Pure, and most values (the subject, the list's name, the sender) repeat in every message.
+header_text = functools.lru_cache(maxsize=4096)(_header_text)
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,7 @@ def _quoted_printable(text: str) -> str:
     return encoded.replace("\n", CRLF)
 
 
+@functools.lru_cache(maxsize=4096)
 def _address(value: str) -> str:
     name, address = parseaddr(value)
     local, _, domain = address.rpartition("@")
