@@ -228,6 +228,10 @@ class SMTPBackend(DjangoSMTPBackend):
             raise TemporaryFailure(
                 f"connection lost before the message was sent: {exc}", reconnect=True
             ) from exc
+        claimed = getattr(email_message, "before_data", None)  # the sender's last word
+        if claimed is not None and not claimed():
+            self._rset()
+            return False
         try:
             code, text = connection.data(raw)
         except smtplib.SMTPDataError as exc:  # refused DATA itself: nothing handed over

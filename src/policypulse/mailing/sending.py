@@ -307,9 +307,19 @@ class _Sender:
                 self.pacer.wait("send")
                 started = Future()
                 self.ops.put(("start", item, started))
-                if started.result():
+                if self.prebuild:
+                    # Our backend waits for the claim only before DATA, so its commit (and
+                    # with it the previous message's result: first in, first out) overlaps
+                    # MAIL FROM and RCPT TO. Not granted: the backend resets; nothing sent.
+                    message.before_data = started.result
                     outcome = self.exchange(mailer, message)
-                    self.ops.put(("done", item, (*outcome, self.clock.now())))
+                    if not started.result():
+                        continue
+                elif started.result():
+                    outcome = self.exchange(mailer, message)
+                else:
+                    continue
+                self.ops.put(("done", item, (*outcome, self.clock.now())))
 
     def exchange(self, mailer, message) -> tuple:
         """One message over this connection: reopened after a 421 or a drop (nothing was
