@@ -386,6 +386,7 @@ def test_openssl_rsa_signature_is_byte_identical_to_dkimpys(dkim_key, monkeypatc
         b"Plain=20\r\nquoted-printable text, single spaces only.\r\n",
         b"Tabs\tand  double   spaces,\t \ttrailing \t\r\nblank lines at the end\r\n\r\n\r\n",
         b"",
+        b"bare\nline ends\r\nmixed in\n",
     ],
 )
 def test_fast_dkim_path_signs_byte_identically_to_plain_dkimpy(dkim_key, monkeypatch, body):
@@ -400,7 +401,7 @@ def test_fast_dkim_path_signs_byte_identically_to_plain_dkimpy(dkim_key, monkeyp
     assert dkim.verify(fast, dnsfunc=lambda name, timeout=5: record)
     for module, name in [(canonicalization, "compress_whitespace"),
                          (canonicalization, "strip_trailing_whitespace"),
-                         (dkim, "parse_pem_private_key")]:  # fmt: skip
+                         (dkim, "parse_pem_private_key"), (dkim, "rfc822_parse")]:  # fmt: skip
         monkeypatch.setattr(module, name, getattr(module, name).original)
     monkeypatch.setattr(dkim, "RSASSA_PKCS1_v1_5_sign", dkim.crypto.RSASSA_PKCS1_v1_5_sign)
     pure = dkim.sign(raw, b"pulse", b"example.org", key.read_bytes(),

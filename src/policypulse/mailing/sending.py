@@ -5,6 +5,8 @@ Each delivery moves through these states (docs/sending.md tells the story for ed
     pending ──claim──> sending ──250──────────────────────> sent
        ^                  ├──4xx / no connection─┐  (retried after a back-off, never failed)
        ├──────────────────┼──────────────────────┘
+       │                  ├──421 / dropped before DATA────> the same message on a new
+       │                  │                                 connection (3 tries), then as a 4xx
        │                  ├──5xx──────────────────────────> failed (+ subscriber bounced)
        │                  └──connection lost after DATA───> pending once more this run, then unknown
        │  sending, found when a run starts (the last run was killed mid-message)
@@ -13,20 +15,22 @@ Each delivery moves through these states (docs/sending.md tells the story for ed
 
 The in-flight rule: a message between "claimed" and "the server's reply recorded" may or may
 not have reached the server. SMTP prefers a duplicate to a loss (RFC 5321, section 6.1), and so
-do we: by default such rows are resent, so a crash costs at most one duplicate and never a
-missed reader. `pulse send --no-resend-unknown` keeps them `unknown` for an operator who prefers
-a possible miss. The claim is a conditional UPDATE (pending -> sending), so two senders can
-never both send one row, and the subscriber's status and the suppression list are read again
-just before each message, so an unsubscribe that arrives mid-send is honoured.
+do we: by default such rows are resent, so a crash costs at most one duplicate per connection
+and never a missed reader. `pulse send --no-resend-unknown` keeps them `unknown` for an operator
+who prefers a possible miss. The claim is a conditional UPDATE (pending -> sending), so two
+senders can never both send one row, and it reads the subscriber's status and the suppression
+list again, so an unsubscribe that arrives mid-batch is honoured.
 
-The steps (`recover_in_flight`, `prepare_deliveries`, then claim / send / record per row in
-`_Sender.deliver`) take the time from the injected clock and change rows only by conditional
-updates, so a send can be split into batches. `recover_in_flight` assumes no other sender is
-live (the send lock): a row `sending` then can only be a dead run's.
+The steps (`recover_in_flight`, `prepare_deliveries`, then per batch `_Sender.screen` and the
+claims and results of `_Sender.apply`) take the time from the injected clock and change rows
+only by conditional updates, so a send can be split into batches and over workers.
+`recover_in_flight` assumes no other sender is live (the send lock): a row `sending` then can
+only be a dead run's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import fcntl
 import logging
@@ -276,11 +280,29 @@ class _Sender:
             thread.start()
 
     def close(self) -> None:
-        if self.threads:
-            self.todo.put(None)
+        """Stop the threads. After an error in this thread (or Ctrl-C) connections may still
+        wait for an answer: what they asked is answered (results written if the database
+        lets us; starts refused), so they finish their message and leave."""
+        if not self.threads:
+            return
+        self.todo.put(None)
+        while any(thread.is_alive() for thread in self.threads):
+            ops = []
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    ops.append(self.ops.get_nowait())
+            done = [op for op in ops if op[0] in ("done", "skip")]
+            for kind, _, extra in ops:
+                if kind == "start":
+                    extra.set_result(False)
+            if done:
+                with contextlib.suppress(Exception):  # the in-flight rule covers a lost result
+                    self.apply(done)
+            self.stopping = True
             for thread in self.threads:
-                thread.join()
-            self.threads = []
+                thread.join(0.05)
+        self.stopping = False
+        self.threads = []
 
     def _builder(self) -> None:
         while (item := self.todo.get()) is not None:
