@@ -182,7 +182,8 @@ def edition_approve(state, month: str | None) -> None:
     "--resend-unknown/--no-resend-unknown",
     default=True,
     show_default=True,
-    help="Resend messages a killed run left in flight (at most one duplicate each); "
+    help="Resend messages a killed run left in flight (at most one duplicate each, one per "
+    "connection); "
     "--no-resend-unknown leaves them `unknown` instead.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -195,8 +196,7 @@ def send(
     \b
     Examples:
       pulse send --dry-run
-      pulse send --month 2026-11 --rate 10
-      pulse send --month 2026-11 --connections 4
+      pulse send --month 2026-11 --rate 10 --connections 4
     """
     from policypulse.editions.services import get_edition
     from policypulse.errors import MailError
