@@ -4,8 +4,9 @@ It records every accepted message (envelope recipient, Message-ID, the raw bytes
 --no-bodies) in a SQLite file and commits before it answers 250, so the record is exactly what
 the server acknowledged. Rules in a JSON file make chosen recipients answer 4xx (the first N
 times) or 5xx:  {"temporary": {"addr": N}, "permanent": ["addr"]}; make every message wait
-before its answer, as a remote server does: {"delay_ms": 20}; or answer every Nth message's
-data with "421 closing" and close the connection, without keeping it: {"close_every": N}.
+before its answer, as a remote server does: {"delay_ms": 20}; or answer the Nth message of each
+connection with "421 closing" and close it, without keeping the message: {"close_every": N}
+(as servers that limit messages per connection do).
 
     python -m tests.mailing.smtp_sink --db sink.sqlite3 --port-file port.txt [--rules r.json]
 """
@@ -44,7 +45,6 @@ class Recorder:
         self.keep_bodies = keep_bodies
         self.delay = float(rules.get("delay_ms", 0)) / 1000
         self.close_every = int(rules.get("close_every", 0))
-        self.data_count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         address = address.lower()
@@ -61,8 +61,8 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         if self.delay:
             await asyncio.sleep(self.delay)
-        self.data_count += 1
-        if self.close_every and self.data_count % self.close_every == 0:
+        session.data_count = getattr(session, "data_count", 0) + 1  # per connection
+        if self.close_every and session.data_count % self.close_every == 0:
             for address in envelope.rcpt_tos:
                 self.db.execute(
                     "INSERT INTO refusals (recipient, code) VALUES (?, 421)", (address,)
