@@ -23,7 +23,7 @@ from pathlib import Path
 from policypulse.errors import GoldFileError
 from policypulse.gold import read_gold_lines
 from policypulse.triage.classify import Item, Labels, classify
-from policypulse.triage.sector_model import OUT, Taxonomy, TrainingExample, train
+from policypulse.triage.sector_model import OUT, TYPES, Taxonomy, TrainingExample, train
 
 REQUIRED = ("id", "title", "sector", "type")
 
@@ -154,15 +154,26 @@ def publisher_group(publisher: str) -> str:
     return re.split(r" \(| via |, ", publisher.lower(), maxsplit=1)[0].strip()
 
 
-def unseen(base: list[TrainingExample], ids) -> list[TrainingExample]:
-    """`base` without the examples of these ids: the bundled borderline items are training
-    examples too, and an item is never scored by a model that learnt it."""
-    ids = set(ids)
-    return [example for example in base if example.ref not in ids]
+REAL_ORIGINS = ("border", TYPES)  # bundled examples that are real labelled publications
+
+
+def unseen(base: list[TrainingExample], ids, publishers=()) -> list[TrainingExample]:
+    """`base` without the examples of these ids (or whose twin in another set has one of
+    them): the bundled borderline and type-set items are training examples too, and an item
+    is never scored by a model that learnt it. With `publishers` (publisher groups), the
+    bundled real items of those publishers are left out too, whichever set they are in."""
+    ids, publishers = set(ids), set(publishers)
+    return [
+        example for example in base
+        if example.ref not in ids and not ids.intersection(example.also)
+        and not (example.origin in REAL_ORIGINS and publisher_group(example.publisher)
+                 in publishers)
+    ]  # fmt: skip
 
 
 def overlaps(gold: list[GoldItem], base: list[TrainingExample]) -> bool:
-    return bool({g.id for g in gold} & {example.ref for example in base})
+    refs = {ref for example in base for ref in (example.ref, *example.also)}
+    return bool({g.id for g in gold} & refs)
 
 
 def grouped_folds(gold: list[GoldItem], folds: int) -> list[int]:
@@ -185,14 +196,16 @@ def held_out(
 ) -> dict:  # fmt: skip
     """The bundled model's figure on gold items it ships with, honestly: the gold is split
     into folds by publisher and each fold is scored by a model trained (as the default one
-    is, calibrated) on `base` without that fold's items."""
+    is, calibrated) on `base` without that fold's items, nor any bundled real item (of
+    either labelled set) from that fold's publishers."""
     fold_of = grouped_folds(gold, folds)
     predictions: list[Labels | None] = [None] * len(gold)
     for fold in range(folds):
         held = [i for i in range(len(gold)) if fold_of[i] == fold]
         if not held:
             continue
-        model = train(unseen(base, (gold[i].id for i in held)), taxonomy, embed)
+        publishers = {publisher_group(gold[i].publisher) for i in held}
+        model = train(unseen(base, (gold[i].id for i in held), publishers), taxonomy, embed)
         labels = classify([gold[i].item() for i in held], model, embed, threshold)
         for index, label in zip(held, labels, strict=True):
             predictions[index] = label
@@ -206,7 +219,8 @@ def cross_validate(
     """Train on `base` plus all gold items but one fold, predict that fold; folds=0 is
     leave-one-out. Measures how triage does once an editor has labelled items like these.
     `by_publisher` keeps each publisher's items in one fold, so a fold is scored by a model
-    that never saw that publisher (no learning "Ofsted pages are briefings" from its twin).
+    that never saw that publisher (no learning "Ofsted pages are briefings" from its twin),
+    nor any bundled real item of that publisher.
     Bundled examples that are gold items are left out of `base` (they are taught, or held)."""
     count = len(gold)
     folds = count if folds <= 0 or folds > count else folds
@@ -223,7 +237,11 @@ def cross_validate(
     for split in splits:
         held = [int(i) for i in split]
         kept = set(held)
-        training = base + [gold[i].example() for i in range(count) if i not in kept]
+        # by publisher, the held publishers' bundled real items (of either set) are left out
+        publishers = {groups[i] for i in held} if by_publisher else ()
+        training = unseen(base, (), publishers) + [
+            gold[i].example() for i in range(count) if i not in kept
+        ]
         model = train(training, taxonomy, embed, calibrate=False)
         labels = classify([gold[i].item() for i in held], model, embed, threshold)
         for index, label in zip(held, labels, strict=True):

@@ -25,6 +25,7 @@ from importlib import resources
 import numpy as np
 
 from policypulse.triage.border import FILE as BORDER_FILE
+from policypulse.triage.border import TYPES_FILE
 from policypulse.triage.publication_type import (
     BRIEFING,
     REPORT,
@@ -103,6 +104,7 @@ class TrainingExample:
     origin: str = "seed"
     ref: str = ""
     pages: int = 0  # the report PDF's page count, 0 when none
+    also: tuple[str, ...] = ()  # other ids of the same page (it is in two labelled sets)
 
 
 @dataclass
@@ -186,15 +188,17 @@ def document_text(title: str, publisher: str = "", text: str = "") -> str:
     return f"{title}. {title}. {publisher}. {text[:TEXT_LIMIT]}"
 
 
+TYPES = "types"  # the origin of examples that teach the type only (no sector)
 BUNDLED_FILES = (("house_examples.jsonl", "house"), ("seeds.jsonl", "seed"),
-                 (BORDER_FILE, "border"))  # fmt: skip
+                 (BORDER_FILE, "border"), (TYPES_FILE, TYPES))  # fmt: skip
 
 
 def bundled_examples() -> list[TrainingExample]:
     """The seeds shipped with PolicyPulse: the reference edition's items (their summaries
     stand in for the text), generic examples written for it, including out-of-scope ones,
-    and the borderline set's real publications (`triage.border`). Each keeps its id as
-    `ref`, so an evaluation can leave out the items it scores."""
+    and the real labelled sets' publications (`triage.border`: the borderline set's, with
+    sector and type, and the type set's, type only). Each keeps its id as `ref` (and a
+    twin's in `also`), so an evaluation can leave out the items it scores."""
     examples = []
     package = resources.files("policypulse.triage")
     for name, origin in BUNDLED_FILES:
@@ -206,10 +210,12 @@ def bundled_examples() -> list[TrainingExample]:
                         title=row["title"],
                         text=row.get("text") or row.get("summary", ""),
                         publisher=row.get("publisher", ""),
-                        sector=row["sector"],
+                        document_type=row.get("document_type", ""),
+                        sector=row.get("sector", OUT),
                         type=row.get("type"),
                         origin=origin,
                         ref=row["id"],
+                        also=tuple(row.get("also", ())),
                     )
                 )
     return examples
@@ -488,31 +494,47 @@ EDITOR_WEIGHT = 2.0
 # rest). Each is still one editor's decision about a real publication at a border.
 BORDER_WEIGHT = 0.25
 ORIGIN_WEIGHTS = {"note": NOTE_WEIGHT, "border": BORDER_WEIGHT}
+# In the type model a real page (borderline or type set) weighs as one seed. Chosen before any
+# figure was measured, not tuned: a page an editor labelled by the house rule is at least as
+# good evidence as a synthetic seed, and the border pull that made the sector side damp its
+# border examples has no counterpart here (the type model has no neighbour vote, and rules on
+# the publisher's own metadata decide before it).
+REAL_TYPE_WEIGHT = 1.0
+TYPE_WEIGHTS = {"border": REAL_TYPE_WEIGHT, TYPES: REAL_TYPE_WEIGHT}
 REGULARISATION = 0.1  # inverse strength (C); small data, many features
 
 
 def train(examples: list[TrainingExample], taxonomy: Taxonomy, embed, *, calibrate: bool = True,
           editor_weight: float = EDITOR_WEIGHT) -> TriageModel:  # fmt: skip
     """Fit the sector and type models on labelled examples. Editors' examples weigh more;
-    sectors unknown to the taxonomy count as out of scope (a sector was removed)."""
+    sectors unknown to the taxonomy count as out of scope (a sector was removed). Examples
+    of origin `TYPES` teach the type model only."""
     prototypes = embed(prototype_texts(taxonomy))
     examples = list(examples) + taxonomy.note_examples()
     encoded = encode(examples, taxonomy, prototypes, embed)
-    known = set(taxonomy.keys)
-    sectors = [e.sector if e.sector in known else OUT for e in examples]
     weights = np.array([ORIGIN_WEIGHTS.get(e.origin, 1.0) for e in examples])
     weights[[e.origin == "editor" for e in examples]] = editor_weight
-    sector_model = fit_linear(encoded.features, sectors, weights, calibrate=calibrate)
-    type_model, briefing_rate = fit_type_model(examples, encoded, weights, calibrate=calibrate)
+    type_weights = np.array([TYPE_WEIGHTS.get(e.origin, w) for e, w in zip(examples, weights,
+                                                                           strict=True)])  # fmt: skip
+    type_model, briefing_rate = fit_type_model(examples, encoded, type_weights,
+                                               calibrate=calibrate)  # fmt: skip
+    keep = [i for i, e in enumerate(examples) if e.origin != TYPES]
+    examples, weights = [examples[i] for i in keep], weights[keep]
+    body, features = encoded.body[keep], encoded.features[keep]
+    known = set(taxonomy.keys)
+    sectors = [e.sector if e.sector in known else OUT for e in examples]
+    sector_model = fit_linear(features, sectors, weights, calibrate=calibrate)
     origins: dict[str, int] = {}
     for example in examples:
         origins[example.origin] = origins.get(example.origin, 0) + 1
+    if len(keep) < len(encoded.body):
+        origins[TYPES] = len(encoded.body) - len(keep)
     return TriageModel(
         taxonomy=taxonomy,
         prototypes=prototypes,
         sector=sector_model,
         type=type_model,
-        example_vectors=encoded.body.astype(np.float16).astype(np.float32),
+        example_vectors=body.astype(np.float16).astype(np.float32),
         example_meta=[
             {
                 "title": e.title,

@@ -51,7 +51,7 @@ def seeds_fingerprint(taxonomy: Taxonomy) -> str:
     settings = [taxonomy.fingerprint(), sector_model.FORMAT_VERSION, sector_model.TEXT_LIMIT,
                 sector_model.REGULARISATION, sector_model.SIMILARITY_SCALE,
                 sector_model.NOTE_WEIGHT, sector_model.SETTINGS, sector_model.NOT_SETTINGS,
-                sector_model.ORIGIN_WEIGHTS]  # fmt: skip
+                sector_model.ORIGIN_WEIGHTS, sector_model.TYPE_WEIGHTS]  # fmt: skip
     digest = hashlib.sha256(json.dumps(settings).encode())
     for name, _ in sector_model.BUNDLED_FILES:
         digest.update(package.joinpath(name).read_bytes())
