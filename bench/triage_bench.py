@@ -13,7 +13,11 @@ With --quality, also the figures on the development corpus: the bundled model on
 leave-one-out with the corpus as editor decisions; and on the borderline set (127 items,
 tests/data/triage): the model without the bundled border examples (the figure before they
 were bundled) beside the bundled model held out by publisher folds (each fold scored by a
-model trained without it). With --curve, the borderline learning curve, least sure first,
+model trained without it); and the type figures with and without the real type examples
+(the borderline and type sets bundled for the type model; without them it learns only from
+the synthetic seeds, as before): the corpus held out, and the borderline and type sets held
+out by publisher folds (no fold scored by a model that learnt any page of its publishers).
+With --curve, the borderline learning curve, least sure first,
 each correction retraining: per publisher half (the model starts from the other half), and
 from the seeds alone; and in random order (3 draws) per publisher half, beside.
 Target: at least 200 items/s on 2 cores.
@@ -22,6 +26,7 @@ Target: at least 200 items/s on 2 cores.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -32,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "corpus" / "pages.jsonl"
 BORDERLINE = ROOT / "tests" / "data" / "triage" / "borderline.jsonl"
+TYPE_SET = ROOT / "tests" / "data" / "triage" / "types.jsonl"
 
 
 def limit_cores(cores: int) -> None:
@@ -139,7 +145,7 @@ def quality(rows, embed, config, model) -> None:
         read_gold,
         unseen,
     )
-    from policypulse.triage.sector_model import Taxonomy, bundled_examples, train
+    from policypulse.triage.sector_model import TYPES, Taxonomy, bundled_examples, train
 
     gold = [GoldItem(r["id"], r["title"], r["publisher"], r["text"], r["sector"], r["type"])
             for r in rows]  # fmt: skip
@@ -159,6 +165,20 @@ def quality(rows, embed, config, model) -> None:
         runs["borderline: bundled, 5 publisher folds held out"] = held_out(
             border, bundled_examples(), taxonomy, embed, folds=5
         )
+    if BORDERLINE.exists() and TYPE_SET.exists():
+        base = bundled_examples()
+        seeds_only = [dataclasses.replace(e, type=None) if e.origin == "border" else e
+                      for e in base if e.origin != TYPES]  # fmt: skip
+        types = read_gold(TYPE_SET)
+        for label, examples in (("seed types only (before)", seeds_only),
+                                ("with real type examples", base)):  # fmt: skip
+            runs[f"types: corpus held out, {label}"] = evaluate(
+                gold, train(examples, taxonomy, embed), embed
+            )
+            for name, path_gold in (("borderline", border), ("type set", types)):
+                runs[f"types: {name}, 5 publisher folds, {label}"] = held_out(
+                    path_gold, examples, taxonomy, embed, folds=5
+                )
     for name, result in runs.items():
         print(
             f"{name}: n={result['n']} sector acc {result['sector']['accuracy']:.3f} "

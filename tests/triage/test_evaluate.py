@@ -1,6 +1,7 @@
 """The evaluation report: metrics computed right, the exact schema, gold files checked."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -233,3 +234,29 @@ def test_least_sure_first_retrains_after_each_correction(embed, monkeypatch):
     taught = [[e.ref for e in call if e.origin == "editor"] for call in calls]
     assert len(taught[0]) == 0 and len(taught[1]) == 1 and taught[2][:1] == taught[1]
     assert len(set(taught[2])) == 2 and set(taught[2]) <= {g.id for g in gold}
+
+
+def test_held_out_type_items_are_never_learnt_nor_their_twins_nor_their_publishers(
+    embed, monkeypatch
+):
+    """Both labelled sets are bundled: a type-set item held out takes its borderline twin (the
+    same page) out of training with it, and every bundled real item of its publisher, in
+    either set, so each fold is scored by a model that never saw that publisher's pages."""
+    from policypulse.triage.evaluate import REAL_ORIGINS, held_out, read_gold
+    from policypulse.triage.sector_model import Taxonomy, bundled_examples
+    from policypulse.workspace import default_config
+
+    types = read_gold(Path(__file__).parents[1] / "data" / "triage" / "types.jsonl")
+    twin = next(g for g in types if g.id == "hmiprobation-inspecting-small-yos")
+    other = next(g for g in types if publisher_group(g.publisher) == "ofsted")
+    calls = _spy_on_training(monkeypatch)
+    result = held_out([twin, other], bundled_examples(), Taxonomy.from_config(default_config()),
+                      embed, folds=2)  # fmt: skip
+    assert result["n"] == 2 and len(calls) == 2
+    for call in calls:
+        refs = {ref for e in call for ref in (e.ref, *e.also)}
+        held = [g for g in (twin, other) if g.id not in refs]
+        assert len(held) == 1  # the other fold's item is still learnt
+        group = publisher_group(held[0].publisher)
+        assert not [e.ref for e in call
+                    if e.origin in REAL_ORIGINS and publisher_group(e.publisher) == group]  # fmt: skip

@@ -157,8 +157,8 @@ def test_a_setting_word_inside_a_name_is_not_that_setting():
 
 
 def test_bundled_border_examples_are_the_borderline_set_with_open_texts_only():
-    """The shipped border examples follow the borderline set (same ids, titles and sectors)
-    and carry a page's text only where its licence lets it be redistributed."""
+    """The shipped border examples follow the borderline set (same ids, titles, sectors and
+    types) and carry a page's text only where its licence lets it be redistributed."""
     from pathlib import Path
 
     from policypulse.triage.border import OPEN_LICENCES, shippable
@@ -166,11 +166,50 @@ def test_bundled_border_examples_are_the_borderline_set_with_open_texts_only():
     source = Path(__file__).parents[1] / "data" / "triage" / "borderline.jsonl"
     rows = [json.loads(line) for line in source.read_text("utf-8").splitlines() if line]
     shipped = [e for e in bundled_examples() if e.origin == "border"]
-    assert [(e.ref, e.title, e.sector) for e in shipped] == [
-        (r["id"], r["title"], r["sector"]) for r in rows
+    assert [(e.ref, e.title, e.sector, e.type) for e in shipped] == [
+        (r["id"], r["title"], r["sector"], r["type"]) for r in rows
     ]
     for row, example in zip(rows, shipped, strict=True):
         assert example.text == shippable(row)["text"]
         assert bool(example.text) == row["licence"].startswith(OPEN_LICENCES)
-        assert example.type is None  # type stays with the type rules and the seeds
     assert sum(not e.text for e in shipped) >= 1
+
+
+def test_bundled_type_examples_are_the_type_set_once_each_with_open_texts_only():
+    """The type set ships as type-only examples; a page already in the borderline set (same
+    URL) is shipped once, there, and names its twin, so holding out either holds out both."""
+    from pathlib import Path
+
+    from policypulse.triage.border import OPEN_LICENCES
+    from policypulse.triage.sector_model import TYPES
+
+    data = Path(__file__).parents[1] / "data" / "triage"
+    rows = [json.loads(line) for line in (data / "types.jsonl").read_text("utf-8").splitlines()]
+    border_urls = {json.loads(line)["url"]: json.loads(line)["id"]
+                   for line in (data / "borderline.jsonl").read_text("utf-8").splitlines()}  # fmt: skip
+    bundled = bundled_examples()
+    shipped = {e.ref: e for e in bundled if e.origin == TYPES}
+    twins = {ref: e.ref for e in bundled for ref in e.also}
+    assert twins == {"hmiprobation-inspecting-small-yos": "hmiprobation-small-yos-inspection"}
+    for row in rows:
+        if row["url"] in border_urls:
+            assert twins[row["id"]] == border_urls[row["url"]]
+            continue
+        example = shipped[row["id"]]
+        assert (example.title, example.type) == (row["title"], row["type"])
+        assert example.document_type == row.get("document_type", "")
+        assert bool(example.text) == row["licence"].startswith(OPEN_LICENCES)
+    assert len(shipped) == len(rows) - len(twins)
+
+
+def test_type_only_examples_teach_the_type_model_and_not_the_sector_model(embed):
+    """Type-set pages carry no sector: they are fitted by the type model only, and are not
+    among the nearest examples that vote on a sector."""
+    from policypulse.triage.sector_model import TYPES
+
+    examples = bundled_examples()
+    model = train(examples, Taxonomy.from_config(default_config()), embed, calibrate=False)
+    typed = sum(1 for e in examples if e.origin == TYPES)
+    assert typed >= 100 and model.counts[TYPES] == typed
+    assert all(meta["origin"] != TYPES for meta in model.example_meta)
+    assert len(model.example_vectors) == len(model.example_meta)
