@@ -282,3 +282,20 @@ def test_a_headline_without_a_full_stop_is_not_glued_to_the_next_sentence():
     sentences = [c.text for c in candidates(text, check=False)]
     assert sentences[-1].startswith("HM Inspectorate of Probation has published")
     assert not any("inspectors find HM" in s for s in sentences)
+
+
+def test_a_sentence_naming_the_publication_gets_no_it_reports_that():
+    from policypulse.summaries.extractive import _lead_in
+
+    described = ("A study of 820 residents in 46 supported housing schemes, examining their "
+                 "health needs.")  # fmt: skip
+    assert _lead_in(described, "report") == described
+    joint = ("A joint prison and probation thematic inspection of resettlement planning for 86 "
+             "people released from sentences of under 12 months.")  # fmt: skip
+    assert _lead_in(joint, "inspection") == joint
+    spoken = "The report found that 61% of local authorities were judged good."
+    assert _lead_in(spoken, "report") == spoken
+    finding = "There were 354,000 households in temporary accommodation."
+    assert _lead_in(finding, "report") == (
+        "It reports that there were 354,000 households in temporary accommodation."
+    )

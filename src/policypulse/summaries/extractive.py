@@ -503,10 +503,21 @@ def learned_values(
     return dict(zip(positions, (float(v) for v in scorer.predict(rows)), strict=True))
 
 
+# "A study of 820 residents, examining ..." names the publication, and "The report found ..."
+# speaks for itself: "It reports that" before either is not a sentence.
+_NAMES_THE_PUBLICATION = re.compile(
+    r"^(?:an?|the|this)\s+(?:[\w-]+\s+){0,5}?(?:study|review|evaluation|report|survey|"
+    r"analysis|summary|briefing|guide|inspection|paper|research|bulletin|release)\b",
+    re.I,
+)
+
+
 def _lead_in(sentence: str, kind: str) -> str:
     """'There were 354,000 ...' -> 'It reports that there were 354,000 ...' (house voice)."""
     first = sentence.split()[0]
     if not (FINDING_CUES.search(sentence) or _figure_values(sentence)):
+        return sentence
+    if _NAMES_THE_PUBLICATION.match(sentence):
         return sentence
     if first in {"There", "The", "In", "Over", "Around", "Almost", "More", "Most", "Some",
                  "Local", "A", "An", "All", "Nearly", "Just", "Only", "Many", "Between"}:  # fmt: skip
