@@ -21,21 +21,15 @@ from pathlib import Path
 from policypulse.summaries.backends import Options
 from policypulse.summaries.evaluate import metrics, read_gold
 from policypulse.summaries.extractive import _head, extract, lead
-from policypulse.summaries.learning import cross_validated, learning_curve, pair_of
+from policypulse.summaries.learning import cross_validated, learning_curve, pair_of, rouge_1_2
 from policypulse.summaries.text import candidates, word_count
-
-
-def _rouge():
-    from rouge_score import rouge_scorer
-
-    return rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
 
 
 def oracle(item: dict, options: Options, rouge=None) -> str:
     """The source sentences that together best match the editor's summary (ROUGE-1 + ROUGE-2
     F1), added greedily while the result stays within `max_words`: an upper bound for any
     extract of whole sentences, not a summary anyone could write without the answer."""
-    rouge = rouge or _rouge()
+    rouge = rouge or rouge_1_2()
     texts = [c.text for c in candidates(_head(item["text"], options.scan_chars), check=False)]
     chosen: list[int] = []
     best = 0.0
@@ -67,7 +61,7 @@ def gold_report(items: list[dict], options: Options, *, folds: int = 5, ks=(0, 1
     writes one summary (default: the bare extractive backend; the CLI passes the services'
     guard and fallback)."""
     run = summarize or (lambda request, scorer: extract(request, options, scorer).text)
-    rouge = _rouge()
+    rouge = rouge_1_2()
     written = {
         "lead": [lead(item["text"], options.max_words) for item in items],
         "extractive": [run(pair_of(item)[0], None) for item in items],

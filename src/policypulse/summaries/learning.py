@@ -32,7 +32,8 @@ from policypulse.summaries.text import candidates
 ALPHA = 1.0  # ridge penalty: few pairs, correlated features
 
 
-def _rouge():
+def rouge_1_2():
+    """ROUGE-1 and ROUGE-2 with stemming: what sentence labels and the oracle are scored by."""
     from rouge_score import rouge_scorer
 
     return rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
@@ -42,7 +43,7 @@ def training_rows(
     pairs: list[tuple[SummaryRequest, str]], options: Options
 ) -> tuple[np.ndarray, np.ndarray]:
     """(features, targets) over every eligible sentence of every pair."""
-    rouge = _rouge()
+    rouge = rouge_1_2()
     opinion = tuple(options.opinion_words or DEFAULT_OPINION_WORDS)
     rows, targets = [], []
     for request, summary in pairs:
