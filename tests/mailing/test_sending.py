@@ -366,8 +366,64 @@ def test_hostile_names_and_titles_cannot_add_headers(mail_config, sink, clock):
     assert message["To"].addresses[0].addr_spec == "eve@example.net"
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("connections", [1, 2])
+def test_a_big_send_signs_in_a_child_process_and_every_signature_verifies(
+    mail_config, edition, sink, clock, dkim_key, monkeypatch, connections
+):
+    from policypulse.mailing import dkimsign, sending
+
+    key, record = dkim_key
+    mail_config.mail.dkim_domain = "example.org"
+    mail_config.mail.dkim_selector = "pulse"
+    mail_config.mail.dkim_key_file = str(key)
+    children = []
+
+    class Recorded(dkimsign.SigningProcess):
+        def __init__(self, signer):
+            super().__init__(signer)
+            children.append(self.process)
+
+    monkeypatch.setattr(sending, "SigningProcess", Recorded)
+    monkeypatch.setattr(sending, "SIGN_APART_FROM", 5)  # what a send of thousands does
+    make_subscribers(6)
+    report = send_edition(edition, use(mail_config, sink), clock=clock, connections=connections)
+    assert report.sent == 6
+    assert len(children) == connections  # one child a connection, each stopped at the end
+    assert all(child.returncode == 0 for child in children)
+    messages = sink.messages()
+    assert sorted(m[0] for m in messages) == [f"reader{n:05d}@example.net" for n in range(6)]
+    for recipient, _, raw in messages:  # each signature is over its own message
+        assert raw.count(b"DKIM-Signature:") == 1
+        assert dkim.verify(raw, dnsfunc=lambda name, timeout=5: record), recipient
+        assert recipient in str(parse(raw)["To"])
+
+
+def test_the_signing_process_answers_in_order_and_signing_goes_on_after_it_dies(dkim_key):
+    from policypulse.mailing.dkimsign import DkimSigner, SigningProcess
+
+    key, record = dkim_key
+    signer = DkimSigner.from_file("example.org", "pulse", key)
+    child = SigningProcess(signer)
+    try:
+        raws = [b"From: a@example.org\r\nTo: r%d@example.net\r\nSubject: Hi\r\n\r\nBody %d\r\n"
+                % (n, n) for n in range(4)]  # fmt: skip
+        pending = [child.submit(raw) for raw in raws[:2]]
+        second, first = pending[1](), pending[0]()  # asked out of order
+        assert (first.endswith(raws[0]), second.endswith(raws[1])) == (True, True)
+        assert pending[0]() is first  # asked again (a reconnect): the same bytes
+        child.process.kill()
+        child.process.wait()
+        late = child.submit(raws[2])()  # signed here instead: never sent unsigned
+        for signed in (first, second, late):
+            assert dkim.verify(signed, dnsfunc=lambda name, timeout=5: record)
+    finally:
+        child.close()
+    assert child.process.poll() is not None
+
+
 def test_openssl_rsa_signature_is_byte_identical_to_dkimpys(dkim_key, monkeypatch):
-    from policypulse.mailing.backends import SIGNED_HEADERS, DkimSigner, use_openssl_rsa
+    from policypulse.mailing.dkimsign import SIGNED_HEADERS, DkimSigner, use_openssl_rsa
 
     key, _ = dkim_key
     raw = b"From: a@example.org\r\nTo: b@example.net\r\nSubject: Hi\r\n\r\nBody\r\n"
@@ -387,12 +443,13 @@ def test_openssl_rsa_signature_is_byte_identical_to_dkimpys(dkim_key, monkeypatc
         b"Tabs\tand  double   spaces,\t \ttrailing \t\r\nblank lines at the end\r\n\r\n\r\n",
         b"",
         b"bare\nline ends\r\nmixed in\n",
+        b"   indented <p>\r\n        deeper,   runs of 2, 3 and 17:                 end  \r\n",
     ],
 )
 def test_fast_dkim_path_signs_byte_identically_to_plain_dkimpy(dkim_key, monkeypatch, body):
     from dkim import canonicalization
 
-    from policypulse.mailing.backends import SIGNED_HEADERS, DkimSigner
+    from policypulse.mailing.dkimsign import SIGNED_HEADERS, DkimSigner
 
     key, record = dkim_key
     raw = b"From: a@example.org\r\nTo:  b@example.net \r\nSubject: Hi\r\n\r\n" + body

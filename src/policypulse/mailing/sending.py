@@ -56,6 +56,7 @@ from policypulse.mailing.backends import (
     message_bytes,
 )
 from policypulse.mailing.bounces import mark_bounced
+from policypulse.mailing.dkimsign import SigningProcess
 from policypulse.mailing.mailers import open_mailer
 from policypulse.mailing.message import ListInfo, build_message, make_message_id
 from policypulse.mailing.models import Delivery, Subscriber, Suppression, email_hash
@@ -225,15 +226,20 @@ def delivery_items(rows) -> list[_Item]:
     ]
 
 
+SIGN_APART_FROM = 200  # messages in a batch from which DKIM signing moves to a child process
+EMPTY, DROP = object(), "drop"  # nothing queued; an item taken while stopping (left pending)
 RECONNECTS = 3  # a 421 or a dropped connection: reopen at once, then after 1 s, 2 s
 
 
 class _Sender:
     """Sends batches of deliveries over one or more SMTP connections at once.
 
-    Threads: one builder (pure CPU: personalising, MIME, DKIM; no database), one thread per
-    connection (the SMTP exchange only), and the calling thread, which alone touches the
-    database. The calling thread gathers what the connections ask for (start this row, record
+    Threads: one per connection (building a message: personalising, MIME, DKIM; then its SMTP
+    exchange; no database), and the calling thread, which alone touches the database. A
+    connection builds its next message while the server digests the last one (between the
+    end of DATA and the server's reply), so building costs no wall time when the server is
+    the slower side, and no builder thread takes the GIL from a connection just as its
+    server answers. The calling thread gathers what the connections ask for (start this row, record
     that reply) and writes everything waiting in one transaction: a group commit, so N
     connections cost one commit per round, not 2N. A connection starts its next message only
     after the start (pending -> sending) has been committed, and the queue is first in, first
@@ -260,19 +266,26 @@ class _Sender:
         self.uncertain: set[int] = set()  # rows already resent once this run after a lost reply
         # Our SMTP backend takes prebuilt bytes; other backends (anymail) get the object.
         self.prebuild = hasattr(self.mailer, "signer")
-        self.todo: queue.SimpleQueue = queue.SimpleQueue()
-        self.ready: queue.Queue = queue.Queue(maxsize=2 * len(self.mailers) + 2)
-        self.ops: queue.SimpleQueue = queue.SimpleQueue()
+        self.todo: queue.SimpleQueue = queue.SimpleQueue()  # items; None: a connection stops
+        self.ops: queue.SimpleQueue = queue.SimpleQueue()  # lists of requests, in order
+        # Unpaced, a connection posts a message's result with its next start: one commit each.
+        self.hold_results = isinstance(self.pacer, Pacer) and self.pacer.interval <= 0
         self.threads: list[threading.Thread] = []
         self.stopping = False
+        self.local = threading.local()  # a connection thread's DKIM signing process
+        self.sign_apart = False
 
     # -- threads -------------------------------------------------------------------------
 
-    def _start_threads(self) -> None:
+    def _start_threads(self, expected: int) -> None:
         if self.threads:
             return
-        self.threads.append(threading.Thread(target=self._builder, name="pulse-build",
-                                             daemon=True))  # fmt: skip
+        # A signing process costs a third of a second to start: worth it for a big send.
+        self.sign_apart = (
+            self.prebuild
+            and getattr(self.mailer, "signer", None) is not None
+            and expected >= SIGN_APART_FROM
+        )
         for n, mailer in enumerate(self.mailers):
             self.threads.append(threading.Thread(target=self._connection, args=(mailer,),
                                                  name=f"pulse-smtp-{n}", daemon=True))  # fmt: skip
@@ -285,12 +298,13 @@ class _Sender:
         lets us; starts refused), so they finish their message and leave."""
         if not self.threads:
             return
-        self.todo.put(None)
+        for _ in self.threads:
+            self.todo.put(None)
         while any(thread.is_alive() for thread in self.threads):
             ops = []
             with contextlib.suppress(queue.Empty):
                 while True:
-                    ops.append(self.ops.get_nowait())
+                    ops += self.ops.get_nowait()
             done = [op for op in ops if op[0] in ("done", "skip")]
             for kind, _, extra in ops:
                 if kind == "start":
@@ -304,36 +318,81 @@ class _Sender:
         self.stopping = False
         self.threads = []
 
-    def _builder(self) -> None:
-        while (item := self.todo.get()) is not None:
-            if self.stopping:
-                self.ops.put(("drop", item, None))
-                continue
-            try:
-                built = self.build(item)
-            except Exception as exc:  # never leave the batch waiting for this item
-                self.ops.put(("done", item, ("error", exc, False, self.clock.now())))
-                continue
-            self.ready.put((item, *built))
-        for _ in self.mailers:
-            self.ready.put(None)
+    def _take(self, block: bool):
+        """The next item built: (item, message, why skipped), ("error", item, exc) if building
+        failed, None when told to stop, or EMPTY when not blocking and nothing is queued."""
+        try:
+            item = self.todo.get(block)
+        except queue.Empty:
+            return EMPTY
+        if item is None:
+            return None
+        if self.stopping:
+            return (item, None, DROP)
+        try:
+            return (item, *self.build(item))
+        except Exception as exc:  # never leave the batch waiting for this item
+            return ("error", item, exc)
 
     def _connection(self, mailer) -> None:
-        while (work := self.ready.get()) is not None:
+        signing = None
+        if self.sign_apart:
+            try:
+                signing = SigningProcess(mailer.signer)
+            except OSError as exc:  # signed in this thread instead: slower, still signed
+                log.warning("cannot start the DKIM signing process", extra={"error": str(exc)})
+        self.local.signing = signing
+        try:
+            self._converse(mailer)
+        finally:
+            if signing is not None:
+                signing.close()
+
+    def _converse(self, mailer) -> None:
+        held: list = []  # the last message's result, posted with the next start
+        ahead = EMPTY  # the next message, built while the server digested the last one
+        while True:
+            work, ahead = (ahead, EMPTY) if ahead is not EMPTY else (self._take(not held), EMPTY)
+            if work is EMPTY:  # nothing queued at once: the result must not wait for it
+                self.ops.put(held)
+                held = []
+                continue
+            if work is None:
+                break
+            if work[0] == "error":
+                self.ops.put([*held, ("done", work[1], ("error", work[2], False,
+                                                        self.clock.now()))])  # fmt: skip
+                held = []
+                continue
             item, message, reason = work
-            if self.stopping:
-                self.ops.put(("drop", item, None))
+            if self.stopping or reason is DROP:
+                self.ops.put([*held, ("drop", item, None)])
+                held = []
             elif reason is not None:
-                self.ops.put(("skip", item, reason))
+                self.ops.put([*held, ("skip", item, reason)])
+                held = []
             else:
+                if held and not self.hold_results:
+                    self.ops.put(held)
+                    held = []
                 self.pacer.wait("send")
                 started = Future()
-                self.ops.put(("start", item, started))
+                # The previous result goes first in the same round: it is committed with (or
+                # before) this start, so a connection never has two messages unrecorded.
+                self.ops.put([*held, ("start", item, started)])
+                held = []
                 if self.prebuild:
                     # Our backend waits for the claim only before DATA, so its commit (and
                     # with it the previous message's result: first in, first out) overlaps
                     # MAIL FROM and RCPT TO. Not granted: the backend resets; nothing sent.
                     message.before_data = started.result
+
+                    def build_ahead():
+                        nonlocal ahead
+                        if ahead is EMPTY:
+                            ahead = self._take(False)
+
+                    message.while_waiting = build_ahead
                     outcome = self.exchange(mailer, message)
                     if not started.result():
                         continue
@@ -341,7 +400,9 @@ class _Sender:
                     outcome = self.exchange(mailer, message)
                 else:
                     continue
-                self.ops.put(("done", item, (*outcome, self.clock.now())))
+                held = [("done", item, (*outcome, self.clock.now()))]
+        if held:
+            self.ops.put(held)
 
     def exchange(self, mailer, message) -> tuple:
         """One message over this connection: reopened after a 421 or a drop (nothing was
@@ -368,7 +429,7 @@ class _Sender:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def build(self, item: _Item):
-        """(message, None) or (None, why it is skipped). Runs in the builder thread."""
+        """(message, None) or (None, why it is skipped). Runs in a connection's thread."""
         if item.subscriber_id is None:
             return None, "subscriber erased"
         unsubscribe = tokens.make_token(item.key, tokens.UNSUBSCRIBE)
@@ -387,7 +448,11 @@ class _Sender:
         )  # fmt: skip
         message.envelope = (self.info.from_address, [item.email])
         if self.prebuild:
-            message.prebuilt = message_bytes(message, self.mailer.signer)
+            signing = getattr(self.local, "signing", None)
+            if signing is not None:  # signed in the child while this thread talks SMTP
+                message.prebuilt = signing.submit(message_bytes(message))
+            else:
+                message.prebuilt = message_bytes(message, self.mailer.signer)
         return message, None
 
     # -- the calling thread: batches and the database ------------------------------------
@@ -431,15 +496,15 @@ class _Sender:
         items = self.screen(items)
         if not items:
             return
-        self._start_threads()
+        self._start_threads(len(items))
         for item in items:
             self.todo.put(item)
         outstanding, error = len(items), None
         while outstanding:
-            ops = [self.ops.get()]
+            ops = self.ops.get()
             while True:
                 try:
-                    ops.append(self.ops.get_nowait())
+                    ops += self.ops.get_nowait()
                 except queue.Empty:
                     break
             finished, failure = self.apply(ops)

@@ -11,6 +11,9 @@ request is pending (`consent.confirm_subscription`).
 
 from __future__ import annotations
 
+import functools
+
+from django.conf import settings
 from django.core import signing
 
 UNSUBSCRIBE = "policypulse.mailing.unsubscribe"
@@ -20,7 +23,15 @@ CONFIRM_MAX_AGE_SECONDS = 7 * 24 * 3600
 
 
 def make_token(key: str, purpose: str) -> str:
-    return signing.Signer(salt=purpose).sign(key)
+    return _signer(purpose, settings.SECRET_KEY).sign(key)
+
+
+@functools.lru_cache(maxsize=16)
+def _signer(purpose: str, secret: str) -> signing.Signer:
+    """One signer per purpose and secret: a send makes two tokens a message, and building a
+    Signer (settings look-ups) cost as much as signing. Keyed on the secret, so a changed
+    SECRET_KEY (tests, a rotated key) gets a new one."""
+    return signing.Signer(key=secret, salt=purpose)
 
 
 def read_token(token: str, purpose: str) -> str | None:
