@@ -206,3 +206,17 @@ def test_public_token_pages_answer_400_to_any_bad_token(client, config, token, p
     with override_settings(PULSE=config):
         response = getattr(client, method)(f"/{page}/{token}/")
     assert response.status_code in (400, 404)
+
+
+@given(st.lists(st.sampled_from([b".", b"..", b"\r\n", b"\n", b"\r", b"a", b" ", b"=2E"]),
+                max_size=40).map(b"".join))  # fmt: skip
+def test_dot_stuffing_is_smtplibs(raw):
+    """DATA carries what smtplib's `data()` would send for the same bytes."""
+    import smtplib
+
+    from policypulse.mailing.backends import dot_stuffed
+
+    expected = smtplib._quote_periods(raw)
+    if expected[-2:] != b"\r\n":
+        expected += b"\r\n"
+    assert dot_stuffed(raw) == expected
