@@ -11,7 +11,9 @@ from policypulse.triage.sector_model import (
     TriageModel,
     bundled_examples,
     encode,
+    rule_reliability,
     train,
+    type_vote,
 )
 from policypulse.workspace import default_config
 
@@ -213,3 +215,35 @@ def test_type_only_examples_teach_the_type_model_and_not_the_sector_model(embed)
     assert typed >= 100 and model.counts[TYPES] == typed
     assert all(meta["origin"] != TYPES for meta in model.example_meta)
     assert len(model.example_vectors) == len(model.example_meta)
+
+
+def test_a_weak_rule_s_reliability_is_its_smoothed_share_of_right_verdicts():
+    right = [TrainingExample(f"Evaluation of scheme {n}", type="report") for n in range(9)]
+    wrong = [TrainingExample("Evaluation Registry launched", type="briefing")]
+    settled = [TrainingExample("Anything", document_type="research", type="briefing")]
+    examples = right + wrong + settled
+    reliability = rule_reliability(examples, np.ones(len(examples)))
+    assert reliability == {"report title": (9 + 1) / (10 + 2)}  # the strong rule is not scored
+
+
+def test_the_type_vote_never_counts_an_example_for_itself():
+    vectors = np.eye(3, dtype=np.float32)
+    briefing = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    alone = type_vote(vectors[:1], vectors, briefing)[0, 0]
+    left_out = type_vote(vectors, vectors, briefing, leave_out_self=True)[0, 0]
+    assert alone > 0 > left_out  # the first example is a briefing; its neighbours are not
+
+
+def test_the_trained_type_model_keeps_its_final_rules_and_combination(default_model, embed):
+    """The bundled model: the weak rules that proved reliable are final, the rest weighed by
+    the combination, and both survive the round trip."""
+    assert "briefing title" in default_model.reliable_rules
+    assert "news publisher" not in default_model.reliable_rules
+    again = TriageModel.from_payload(json.loads(json.dumps(default_model.to_payload())))
+    assert again.reliable_rules == default_model.reliable_rules
+    items = [Item("Secure children's home places 'inadequate'", "Young people are being failed, "
+                  "research published today has revealed.", "LocalGov")]  # fmt: skip
+    before = classify(items, default_model, embed)[0]
+    after = classify(items, again, embed)[0]
+    assert (before.type, before.type_reason) == (after.type, after.type_reason)
+    assert before.type_reason.startswith("learned model")  # the weak text rule is not final

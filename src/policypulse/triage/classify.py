@@ -10,14 +10,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from policypulse.triage.publication_type import REPORT, type_by_rules
+from policypulse.triage.publication_type import BRIEFING, REPORT, type_ruling
 from policypulse.triage.sector_model import (
     OUT,
     TEXT_LIMIT,
     Encoded,
     TriageModel,
+    cue_columns,
     encode,
     settings_found,
+    type_vote,
 )
 
 
@@ -43,15 +45,25 @@ class Labels:
         return self.sector != OUT
 
 
-def classify_type(item: Item, learned: float | None = None) -> tuple[str, str]:
-    """Metadata, publisher kind and title cues first; then the learned model's guess
-    (`learned` is its probability of "briefing"); 'report' when nothing says otherwise."""
-    if ruled := type_by_rules(item.title, item.publisher, item.document_type, item.text,
-                              item.pages):  # fmt: skip
-        return ruled
+def classify_type(item: Item, learned: float | None = None,
+                  reliable: tuple[str, ...] | list[str] = ()) -> tuple[str, str]:  # fmt: skip
+    """The publisher's own word first (metadata, what the page calls itself), and a weak
+    rule (title, publisher, text cues) among the `reliable` ones, which proved right at
+    least RELIABLE_RULE of the time in training; then the learned model (`learned`: its
+    probability of "briefing"), which weighs the other weak rules as evidence; without a
+    model, the first weak rule; 'report' when nothing says otherwise."""
+    ruling = type_ruling(item.title, item.publisher, item.document_type, item.text, item.pages)
+    if ruling and (ruling.strong or ruling.rule in reliable):
+        return ruling.type, ruling.reason
     if learned is not None:
-        kind = "briefing" if learned >= 0.5 else REPORT
-        return kind, f"learned model (P(briefing) = {learned:.2f})"
+        kind = BRIEFING if learned >= 0.5 else REPORT
+        reason = f"learned model (P(briefing) = {learned:.2f})"
+        if ruling:
+            verb = "agrees with" if ruling.type == kind else "overrules"
+            reason += f"; {verb} the rule: {ruling.reason}"
+        return kind, reason
+    if ruling:
+        return ruling.type, ruling.reason
     return REPORT, "default"
 
 
@@ -74,7 +86,8 @@ def labels_from(items: list[Item], encoded: Encoded, model: TriageModel, thresho
         relevance = 1.0 - row.get(OUT, 0.0)
         in_scope = {k: v for k, v in row.items() if k != OUT}
         best = max(in_scope, key=in_scope.get) if in_scope else OUT
-        kind, reason = classify_type(item, None if briefing is None else float(briefing[index]))
+        learned = None if briefing is None else float(briefing[index])
+        kind, reason = classify_type(item, learned, model.reliable_rules)
         labels.append(
             Labels(
                 sector=best if relevance >= threshold else OUT,
@@ -87,13 +100,20 @@ def labels_from(items: list[Item], encoded: Encoded, model: TriageModel, thresho
     return labels
 
 
-def _briefing_probabilities(encoded: Encoded, model: TriageModel) -> np.ndarray | None:
+def _briefing_probabilities(encoded: Encoded, model: TriageModel):
     if model.type is None:
         return None
+    if model.type_rules is not None:
+        # The model's logit beside the weak rule that fired, as reliable as each proved.
+        features = encoded.type_features
+        vote = type_vote(encoded.body, model.type_vectors, model.type_briefing)
+        inputs = np.hstack([model.type.logits(features), vote, cue_columns(features)])
+        probabilities = model.type_rules.probabilities(inputs)
+        return probabilities[:, model.type_rules.classes.index("briefing")]
     probabilities = model.type.probabilities(encoded.type_features)
     briefing = np.clip(probabilities[:, model.type.classes.index("briefing")], 1e-6, 1 - 1e-6)
     # The model was fitted with balanced classes (prior 0.5); move it to the prior of the
-    # items it is asked about, those no rule settles.
+    # items it is asked about, those no strong rule settles.
     rate = model.fallthrough_briefing_rate
     odds = briefing / (1 - briefing) * rate / (1 - rate)
     return odds / (1 + odds)

@@ -16,14 +16,20 @@ the gold file itself honestly: each fold is predicted by a model that never saw 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from policypulse.errors import GoldFileError
 from policypulse.gold import read_gold_lines
 from policypulse.triage.classify import Item, Labels, classify
-from policypulse.triage.sector_model import OUT, TYPES, Taxonomy, TrainingExample, train
+from policypulse.triage.sector_model import (
+    OUT,
+    TYPES,
+    Taxonomy,
+    TrainingExample,
+    publisher_group,
+    train,
+)
 
 REQUIRED = ("id", "title", "sector", "type")
 
@@ -146,12 +152,6 @@ def report(gold: list[GoldItem], labels: list[Labels]) -> dict:
 def evaluate(gold: list[GoldItem], model, embed, threshold: float = 0.5) -> dict:
     """Score a trained model on gold items it was not trained on."""
     return report(gold, classify([g.item() for g in gold], model, embed, threshold))
-
-
-def publisher_group(publisher: str) -> str:
-    """The publisher an item is grouped by in cross-validation: its name without the mirror
-    or "via" notes ("Ofsted (via BASW)" and "Ofsted" are one publisher)."""
-    return re.split(r" \(| via |, ", publisher.lower(), maxsplit=1)[0].strip()
 
 
 REAL_ORIGINS = ("border", TYPES)  # bundled examples that are real labelled publications

@@ -13,6 +13,7 @@ guidance, audits, committee reports, strategies and government responses are rep
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 REPORT, BRIEFING = "report", "briefing"
 
@@ -65,7 +66,7 @@ REPORT_TEXT = re.compile(
 # What a page calls itself outranks the topic words of its title ("... review: our view").
 SELF_BRIEFING = re.compile(
     r"\bthis (briefing|short briefing|(statistical |statistics )?(first )?release|bulletin|"
-    r"factsheet|data update)\b",
+    r"factsheet|data update|(short )?blog( post)?)\b",
     re.I,
 )
 GUIDE_TO_STATISTICS = re.compile(r"\bguide to\b", re.I)
@@ -149,51 +150,150 @@ def type_by_metadata(title: str, document_type: str = "", pages: int = 0) -> tup
     return None
 
 
+@dataclass(frozen=True)
+class Ruling:
+    """A rule's verdict: its type, the reason an editor reads, the rule's name, and whether
+    it is the publisher's own word (`strong`: its metadata, what the page calls itself),
+    which is final. A weak rule (title, publisher, text cues) is evidence: the learned model
+    knows which weak rule fired and how often each was right, and decides."""
+
+    type: str
+    reason: str
+    rule: str
+    strong: bool = False
+
+
 def type_by_rules(
     title: str, publisher: str = "", document_type: str = "", text: str = "", pages: int = 0
 ) -> tuple[str, str] | None:
-    """(type, reason) when a rule is sure, else None. `pages`: the report PDF's page count
-    (0 when there is none)."""
+    """(type, reason) of the first rule that fires, strong or weak, else None. `pages`: the
+    report PDF's page count (0 when there is none)."""
+    ruling = type_ruling(title, publisher, document_type, text, pages)
+    return (ruling.type, ruling.reason) if ruling else None
+
+
+def type_ruling(
+    title: str, publisher: str = "", document_type: str = "", text: str = "", pages: int = 0
+) -> Ruling | None:
+    """The first rule that fires, in order: the strong ones, then the weak (WEAK_RULES)."""
     if ruled := type_by_metadata(title, document_type, pages):
-        return ruled
+        return Ruling(*ruled, rule="metadata", strong=True)
     if match := SELF_BRIEFING.search(text[:800]):
-        return BRIEFING, f"the page calls itself {match.group(0)!r}"
-    if GUIDE_TO_STATISTICS.search(title):
-        return REPORT, "title says 'guide to'"
-    if match := STRONG_BRIEFING_TITLE.search(title):
-        return BRIEFING, f"title says {match.group(0)!r}"
-    if (match := STATE_OF.search(title)) and (
-        OFFICIAL_PUBLISHERS.search(publisher) or YEAR.search(title)
-    ):
-        return BRIEFING, f"title says {match.group(0)!r} (official or annual)"
-    if match := COMMITTEE_PUBLISHERS.search(publisher):
-        return REPORT, f"publisher is a {match.group(0).lower()}"
-    if (match := STATISTICS_PUBLISHERS.search(publisher)) and not REPORT_TITLE.search(title):
-        return BRIEFING, f"publisher is a statistics or briefing body ({match.group(0)})"
-    if match := REPORT_TITLE.search(title):
-        return REPORT, f"title says {match.group(0)!r}"
-    if match := ANNOUNCEMENT_TITLE.search(title):
-        return BRIEFING, f"title announces ({match.group(0)!r})"
-    if match := NEWS_PUBLISHERS.search(publisher):
-        return BRIEFING, f"a news page ({match.group(0)})"
-    if match := WEAK_BRIEFING_TITLE.search(title):
-        return BRIEFING, f"title says {match.group(0)!r}"
-    if match := WEAK_REPORT_TITLE.search(title):
-        return REPORT, f"title says {match.group(0)!r}"
-    opening = text[:800]
-    if match := STATISTICS_TEXT.search(opening) or BRIEFING_TEXT.search(opening):
-        return BRIEFING, f"text says {match.group(0)!r}"
-    if match := REPORT_TEXT.search(opening):
-        return REPORT, f"text says {match.group(0)!r}"
+        return Ruling(BRIEFING, f"the page calls itself {match.group(0)!r}", "self", strong=True)
+    for name, kind, test, reason in _WEAK_RULES:
+        if match := test(title, publisher, text[:800]):
+            return Ruling(kind, reason.format(match.group(0), match.group(0).lower()), name)
     return None
+
+
+def _state_of(title: str, publisher: str, _text: str):
+    match = STATE_OF.search(title)
+    return (
+        match if match and (OFFICIAL_PUBLISHERS.search(publisher) or YEAR.search(title)) else None
+    )
+
+
+def _statistics_publisher(title: str, publisher: str, _text: str):
+    return None if REPORT_TITLE.search(title) else STATISTICS_PUBLISHERS.search(publisher)
+
+
+# The weak rules, first match wins: (name, type, test(title, publisher, opening), reason).
+_WEAK_RULES = (
+    ("guide to", REPORT, lambda t, p, x: GUIDE_TO_STATISTICS.search(t), "title says 'guide to'"),
+    ("briefing title", BRIEFING, lambda t, p, x: STRONG_BRIEFING_TITLE.search(t),
+     "title says {0!r}"),
+    ("state of", BRIEFING, _state_of, "title says {0!r} (official or annual)"),
+    ("committee", REPORT, lambda t, p, x: COMMITTEE_PUBLISHERS.search(p),
+     "publisher is a {1}"),
+    ("statistics publisher", BRIEFING, _statistics_publisher,
+     "publisher is a statistics or briefing body ({0})"),
+    ("report title", REPORT, lambda t, p, x: REPORT_TITLE.search(t), "title says {0!r}"),
+    ("announcement title", BRIEFING, lambda t, p, x: ANNOUNCEMENT_TITLE.search(t),
+     "title announces ({0!r})"),
+    ("news publisher", BRIEFING, lambda t, p, x: NEWS_PUBLISHERS.search(p), "a news page ({0})"),
+    ("weak briefing title", BRIEFING, lambda t, p, x: WEAK_BRIEFING_TITLE.search(t),
+     "title says {0!r}"),
+    ("weak report title", REPORT, lambda t, p, x: WEAK_REPORT_TITLE.search(t),
+     "title says {0!r}"),
+    ("briefing text", BRIEFING,
+     lambda t, p, x: STATISTICS_TEXT.search(x) or BRIEFING_TEXT.search(x), "text says {0!r}"),
+    ("report text", REPORT, lambda t, p, x: REPORT_TEXT.search(x), "text says {0!r}"),
+)  # fmt: skip
+WEAK_RULES = tuple(name for name, *_ in _WEAK_RULES)
+
+
+# Cues for the learned model only (no rule reads them): what kind of publication a news page
+# reports, the label a page opens with, data and period patterns, the word for a study in
+# the title, a service's own information page, and the kind of publisher.
+_KINDS = (
+    r"(report|review|inspection|investigation|inquiry|research|study|analysis|evaluation|"
+    r"white paper|green paper|strategy|guidance|vision)"
+)
+# A news page about one publication: a sentence whose subject or object is the publication.
+REPORTED_REPORT = re.compile(
+    rf"\b((published|publishes|released|launched|sets out)( [\w-]+){{0,3}} {_KINDS}|"
+    rf"{_KINDS}\b[^.]{{0,80}}\b(published|released|found|finds|highlights|shows|reveals|"
+    rf"revealed|recommends|makes \d+ recommendations)|"
+    rf"according to (the|a|an|its)( [\w-]+){{0,4}} {_KINDS})\b",
+    re.I,
+)
+REPORTED_BRIEFING = re.compile(
+    r"\b(annual (review|report|ratings|assessment|survey|statistics)|performance assessment|"
+    r"(latest|new|official|quarterly|monthly) (figures|statistics|data)|survey (results|"
+    r"responses|data)|statistics (show|published|released))\b",
+    re.I,
+)
+BRIEFING_LABEL = re.compile(r"\b(briefing|blog|news|press release|factsheet)\b", re.I)
+PERIOD = re.compile(r"\b(19|20)\d\d ?[/–-] ?(\d\d|(19|20)\d\d)\b")
+DATA_TEXT = re.compile(
+    r"\b(academic years?|financial years?|last updated|data update|indicators?|percentage of|"
+    r"per (100|1,000|10,000|100,000)|rates? per|data (on|relating to|for)|figures for)\b",
+    re.I,
+)
+DATA_TITLE = re.compile(
+    r"\b(update|indicators?|data|dataset|waiting times|quality report|profiles?|rates?|"
+    r"absences?|numbers)\b",
+    re.I,
+)
+STUDY_TITLE = re.compile(
+    r"\b(report|study|studies|analysis|investigation|inspections?|inspecting|cohort|trial|"
+    r"audit|inquiry|research|recommendations)\b",
+    re.I,
+)
+SERVICE_TEXT = re.compile(
+    r"\b(we (work|provide|offer|support|help)|our (service|services|team|programme)|you can|"
+    r"if you|your (child|family)|contact us|referrals?|eligible)\b",
+    re.I,
+)
+ACADEMIC_PUBLISHERS = re.compile(
+    r"\b(journal|university|universities|bmc|bmj|lancet|plos|frontiers|f1000|medicine|"
+    r"epidemiology|academic|press)\b",
+    re.I,
+)
+THINK_TANK_PUBLISHERS = re.compile(
+    r"\b(institute|foundation|centre for|center for|think tank|policy|trust)\b", re.I
+)
+PROVIDER_PUBLISHERS = re.compile(
+    r"\b(council|nhs (foundation )?trust|healthcare|health board|borough|county)\b", re.I
+)
+
+
+def reported_report(opening: str) -> bool:
+    """The page reports a publication that is not itself a briefing ("annual report")."""
+    match = REPORTED_REPORT.search(opening)
+    return bool(match and not REPORTED_BRIEFING.search(match.group(0)))
 
 
 def type_cues(title: str, publisher: str = "", text: str = "", document_type: str = "",
               pages: int = 0) -> list[float]:  # fmt: skip
-    """Every cue as a number, for the learned type model: what the rules read, the weaker
-    title, publisher and text cues, and the metadata (when a rule did not settle it)."""
+    """Every cue as a number, for the learned type model: what the rules read, which weak
+    rule fired (one flag per rule: its reliability is learnt), the cues no rule reads, and
+    the metadata (when a rule did not settle it). No length of text: the bundled examples
+    hold a page's opening (or none), what the harvest extracts is the whole page."""
     opening = text[:800]
     ruled = type_by_metadata(title, document_type, pages)
+    ruling = type_ruling(title, publisher, document_type, text, pages)
+    weak = ruling.rule if ruling and not ruling.strong else ""
     flags = [
         STRONG_BRIEFING_TITLE.search(title), STATE_OF.search(title),
         WEAK_BRIEFING_TITLE.search(title), WEAK_REPORT_TITLE.search(title),
@@ -207,6 +307,13 @@ def type_cues(title: str, publisher: str = "", text: str = "", document_type: st
         STRONG_BRIEFING_TITLE.search(opening), STATE_OF.search(opening),
         REPORT_TITLE.search(opening), ANNOUNCEMENT_TITLE.search(opening),
         ruled and ruled[0] == BRIEFING, ruled and ruled[0] == REPORT,
+        reported_report(opening), REPORTED_BRIEFING.search(opening),
+        BRIEFING_LABEL.search(opening[:300]), PERIOD.search(title), PERIOD.search(opening),
+        DATA_TEXT.search(opening), DATA_TITLE.search(title), STUDY_TITLE.search(title),
+        SERVICE_TEXT.search(opening), ACADEMIC_PUBLISHERS.search(publisher),
+        THINK_TANK_PUBLISHERS.search(publisher), PROVIDER_PUBLISHERS.search(publisher),
+        not opening,  # a title-only page (a bundled page under no open licence)
+        *(weak == name for name in WEAK_RULES),
     ]  # fmt: skip
     return [float(bool(flag)) for flag in flags]
 

@@ -29,13 +29,14 @@ from policypulse.triage.border import TYPES_FILE
 from policypulse.triage.publication_type import (
     BRIEFING,
     REPORT,
+    WEAK_RULES,
     cue_features,
-    type_by_rules,
     type_cues,
+    type_ruling,
 )
 
 OUT = "out"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 TEXT_LIMIT = 1500
 SIMILARITY_SCALE = 10.0
 NEIGHBOURS = 7
@@ -274,6 +275,7 @@ def encode(items: list, taxonomy: Taxonomy, prototypes: np.ndarray, embed) -> En
                    type_features=type_features(items, body, titles, embed))  # fmt: skip
 
 
+CUE_COUNT = len(type_cues(""))
 TYPE_PROTOTYPES = {
     REPORT: (
         "A research report, evaluation, independent review, inquiry, guidance or inspection "
@@ -422,9 +424,14 @@ class TriageModel:
     example_vectors: np.ndarray
     example_meta: list[dict] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
-    # The learned type model only speaks when no rule fires, and most such items are reports:
-    # the share of briefings among the training examples no rule settles (smoothed).
+    # The learned type model speaks when no strong rule settles an item (its prior is moved
+    # to these): the share of briefings among the training examples none settles (smoothed).
     fallthrough_briefing_rate: float = 0.5
+    # The type model's logit combined with the weak rule that fired (`fit_type_model`).
+    type_rules: Linear | None = None
+    reliable_rules: list[str] = field(default_factory=list)  # weak rules that are final
+    type_vectors: np.ndarray | None = None  # the typed examples' embeddings (`type_vote`)
+    type_briefing: np.ndarray | None = None  # and 1.0 where each is a briefing
 
     @property
     def version(self) -> str:
@@ -467,6 +474,10 @@ class TriageModel:
             "example_meta": self.example_meta,
             "counts": self.counts,
             "fallthrough_briefing_rate": self.fallthrough_briefing_rate,
+            "type_rules": self.type_rules.to_payload() if self.type_rules else None,
+            "reliable_rules": self.reliable_rules,
+            "type_vectors": None if self.type_vectors is None else _pack(self.type_vectors),
+            "type_briefing": None if self.type_briefing is None else _pack(self.type_briefing),
         }
 
     @classmethod
@@ -482,6 +493,10 @@ class TriageModel:
             example_meta=data["example_meta"],
             counts=data["counts"],
             fallthrough_briefing_rate=float(data.get("fallthrough_briefing_rate", 0.5)),
+            type_rules=Linear.from_payload(data["type_rules"]) if data["type_rules"] else None,
+            reliable_rules=list(data["reliable_rules"]),
+            type_vectors=_unpack(data["type_vectors"]) if data["type_vectors"] else None,
+            type_briefing=_unpack(data["type_briefing"]) if data["type_briefing"] else None,
         )
 
 
@@ -516,8 +531,7 @@ def train(examples: list[TrainingExample], taxonomy: Taxonomy, embed, *, calibra
     weights[[e.origin == "editor" for e in examples]] = editor_weight
     type_weights = np.array([TYPE_WEIGHTS.get(e.origin, w) for e, w in zip(examples, weights,
                                                                            strict=True)])  # fmt: skip
-    type_model, briefing_rate = fit_type_model(examples, encoded, type_weights,
-                                               calibrate=calibrate)  # fmt: skip
+    type_parts = fit_type_model(examples, encoded, type_weights, calibrate=calibrate)
     keep = [i for i, e in enumerate(examples) if e.origin != TYPES]
     examples, weights = [examples[i] for i in keep], weights[keep]
     body, features = encoded.body[keep], encoded.features[keep]
@@ -533,7 +547,11 @@ def train(examples: list[TrainingExample], taxonomy: Taxonomy, embed, *, calibra
         taxonomy=taxonomy,
         prototypes=prototypes,
         sector=sector_model,
-        type=type_model,
+        type=type_parts.model,
+        type_rules=type_parts.rules,
+        reliable_rules=list(type_parts.reliable),
+        type_vectors=type_parts.vectors,
+        type_briefing=type_parts.briefing,
         example_vectors=body.astype(np.float16).astype(np.float32),
         example_meta=[
             {
@@ -547,28 +565,160 @@ def train(examples: list[TrainingExample], taxonomy: Taxonomy, embed, *, calibra
             for e, s in zip(examples, sectors, strict=True)
         ],  # fmt: skip
         counts=origins,
-        fallthrough_briefing_rate=briefing_rate,
+        fallthrough_briefing_rate=type_parts.briefing_rate,
     )
 
 
 TYPE_REGULARISATION = 0.05  # inverse strength (C): stronger than the sector model's
+# The combination's own: few inputs (the model's logit, one flag per weak rule), hundreds of
+# examples; sklearn's default strength, chosen a priori.
+TYPE_RULES_REGULARISATION = 1.0
+
+
+# A weak rule is final when it proved right at least this often on the training examples it
+# decided (smoothed): the type accuracy aimed at, chosen a priori. A rule less reliable than
+# the aim is evidence for the learned combination, not a veto.
+RELIABLE_RULE = 0.9
+
+
+@dataclass
+class TypeParts:
+    model: Linear | None
+    rules: Linear | None
+    briefing_rate: float
+    reliable: tuple[str, ...] = ()
+    vectors: np.ndarray | None = None  # the typed examples' embeddings, for the type vote
+    briefing: np.ndarray | None = None  # 1.0 where that example is a briefing
+
+
+def type_vote(
+    body: np.ndarray, vectors: np.ndarray, briefing: np.ndarray, *, leave_out_self: bool = False
+) -> np.ndarray:
+    """What the nearest typed examples say: the similarity-weighted share of briefings
+    among them (smoothed), as a logit. `leave_out_self`: body is `vectors` itself, and no
+    example votes for itself (nor an identical page)."""
+    similarities = body @ vectors.T
+    if leave_out_self:
+        similarities = np.where(similarities > 0.999, -np.inf, similarities)
+    k = min(NEIGHBOURS, similarities.shape[1])
+    nearest = np.argpartition(-similarities, k - 1, axis=1)[:, :k]
+    rows = np.arange(len(body))[:, None]
+    chosen = similarities[rows, nearest]
+    strength = np.exp((chosen - chosen.max(axis=1, keepdims=True)) * NEIGHBOUR_SHARPNESS)
+    strength = np.where(np.isfinite(chosen), strength, 0.0)
+    share = ((strength * briefing[nearest]).sum(axis=1) + 0.5) / (strength.sum(axis=1) + 1.0)
+    return np.log(share / (1 - share))[:, None]
+
+
+def rule_reliability(examples: list[TrainingExample], weights: np.ndarray) -> dict[str, float]:
+    """Each weak rule's share of right verdicts on the examples it decides first, smoothed
+    ((right + 1) / (decided + 2)), weighted as in training."""
+    right: dict[str, float] = {}
+    decided: dict[str, float] = {}
+    for example, weight in zip(examples, weights, strict=True):
+        ruling = type_ruling(example.title, example.publisher, example.document_type,
+                             example.text, example.pages)  # fmt: skip
+        if ruling and not ruling.strong:
+            decided[ruling.rule] = decided.get(ruling.rule, 0.0) + weight
+            right[ruling.rule] = right.get(ruling.rule, 0.0) + weight * (
+                ruling.type == example.type
+            )
+    return {rule: (right[rule] + 1) / (decided[rule] + 2) for rule in decided}
 
 
 def fit_type_model(examples: list[TrainingExample], encoded: Encoded, weights: np.ndarray, *,
-                   calibrate: bool = True) -> tuple[Linear | None, float]:  # fmt: skip
-    """The learned type model over `type_features` on every typed example, and the share of
-    briefings among those no rule settles: the prior it is moved to when it decides
-    (smoothed)."""
+                   calibrate: bool = True) -> TypeParts:  # fmt: skip
+    """The learned type model over `type_features` on every typed example; the weak rules
+    reliable enough to be final (RELIABLE_RULE, measured on these examples); and for the
+    rest, the calibrated combination of the model's (out-of-fold) logit with every cue and
+    the weak rule that fired, fitted on the examples no final rule settles, so a rule weighs
+    as much as it proved right beside the model; and the share of briefings among those
+    examples (smoothed), the prior without a combination."""
     typed = [i for i, e in enumerate(examples) if e.type in (REPORT, BRIEFING)]  # not notes
     labelled = [examples[i] for i in typed]
-    model = None
-    if len({e.type for e in labelled}) == 2:
-        model = fit_linear(encoded.type_features[typed], [e.type for e in labelled],
-                           weights[typed], calibrate=calibrate,
-                           regularisation=TYPE_REGULARISATION)  # fmt: skip
-    unsettled = [e.type == BRIEFING for e in labelled
-                 if type_by_rules(e.title, e.publisher, e.document_type, e.text, e.pages) is None]  # fmt: skip
-    return model, (sum(unsettled) + 1) / (len(unsettled) + 2)
+    reliability = rule_reliability(labelled, weights[typed])
+    reliable = tuple(rule for rule in WEAK_RULES if reliability.get(rule, 0.0) >= RELIABLE_RULE)
+    unsettled = [not settled(e, reliable) for e in labelled]
+    briefings = [e.type == BRIEFING for e, free in zip(labelled, unsettled, strict=True) if free]
+    parts = TypeParts(None, None, (sum(briefings) + 1) / (len(briefings) + 2), reliable)
+    if len({e.type for e in labelled}) < 2:
+        return parts
+    features, target = encoded.type_features[typed], [e.type for e in labelled]
+    classes = sorted(set(target))
+    codes = np.array([classes.index(label) for label in target])
+    standard = (features - features.mean(axis=0)) / (features.std(axis=0) + 1e-3)
+    groups = [publisher_group(e.publisher) or e.ref for e in labelled]
+    strength, logits = _choose_regularisation(standard, codes, weights[typed], groups)
+    parts.model = fit_linear(features, target, weights[typed], calibrate=calibrate,
+                             regularisation=strength)  # fmt: skip
+    free = np.array(unsettled)
+    parts.vectors = encoded.body[typed].astype(np.float16).astype(np.float32)
+    parts.briefing = np.array([e.type == BRIEFING for e in labelled], dtype=np.float32)
+    if logits is not None and len(set(codes[free])) == 2:
+        vote = type_vote(parts.vectors, parts.vectors, parts.briefing, leave_out_self=True)
+        inputs = np.hstack([logits, vote, cue_columns(features)])[free]
+        parts.rules = fit_rules(inputs, codes[free], weights[typed][free], classes)
+    return parts
+
+
+# The type model's strength is chosen among these by cross-validation on its own training
+# examples, folds by publisher (nested: an evaluation's held-out items are never among them).
+TYPE_REGULARISATIONS = (0.01, 0.05, 0.2)
+
+
+def _choose_regularisation(standard, codes, weights, groups):
+    """The strength whose out-of-fold logits (folds by publisher) have the least log-loss,
+    at their best temperature, with those logits (None when too few examples)."""
+    best = (np.inf, TYPE_REGULARISATION, None)
+    for strength in TYPE_REGULARISATIONS:
+        logits = _out_of_fold_logits(standard, codes, weights, 2, regularisation=strength,
+                                     groups=groups)  # fmt: skip
+        if logits is None:
+            return TYPE_REGULARISATION, None
+        loss = min(_log_loss(logits / t, codes, weights) for t in np.linspace(0.3, 4.0, 38))
+        if loss < best[0]:
+            best = (loss, strength, logits)
+    return best[1], best[2]
+
+
+def _log_loss(logits, target, weights) -> float:
+    probabilities = _probabilities(logits, 2 if logits.shape[1] == 1 else logits.shape[1])
+    chosen = probabilities[np.arange(len(target)), target]
+    return float(-np.average(np.log(np.clip(chosen, 1e-9, 1.0)), weights=weights))
+
+
+def publisher_group(publisher: str) -> str:
+    """The publisher an item is grouped by in cross-validation: its name without the mirror
+    or "via" notes ("Ofsted (via BASW)" and "Ofsted" are one publisher)."""
+    return re.split(r" \(| via |, ", publisher.lower(), maxsplit=1)[0].strip()
+
+
+def cue_columns(type_features: np.ndarray) -> np.ndarray:
+    """The cue flags of `type_features` (its first columns): what the combination reads."""
+    return type_features[:, :CUE_COUNT]
+
+
+def fit_rules(inputs: np.ndarray, target: np.ndarray, weights: np.ndarray,
+              classes: list[str]) -> Linear:  # fmt: skip
+    """A logistic regression over (model logit, weak rule flags), unbalanced: fitted on the
+    items it will decide, its probabilities are at their prior already."""
+    from sklearn.linear_model import LogisticRegression
+
+    regression = LogisticRegression(C=TYPE_RULES_REGULARISATION, max_iter=2000)
+    regression.fit(inputs, target, sample_weight=weights)
+    width = inputs.shape[1]
+    return Linear(classes=list(classes), mean=np.zeros(width, dtype=np.float32),
+                  scale=np.ones(width, dtype=np.float32),
+                  coef=regression.coef_.astype(np.float32),
+                  intercept=regression.intercept_.astype(np.float32))  # fmt: skip
+
+
+def settled(example, reliable: tuple[str, ...] = ()) -> bool:
+    """Whether a rule settles the type: a strong one (the publisher's own word) or a weak
+    one among the `reliable`."""
+    ruling = type_ruling(example.title, example.publisher, example.document_type, example.text,
+                         getattr(example, "pages", 0))  # fmt: skip
+    return bool(ruling and (ruling.strong or ruling.rule in reliable))
 
 
 def fit_linear(features: np.ndarray, labels: list[str], weights: np.ndarray, *,
@@ -596,25 +746,41 @@ def fit_linear(features: np.ndarray, labels: list[str], weights: np.ndarray, *,
     return linear
 
 
-def _fit_temperature(standard, target, weights, n_classes: int, folds: int = 5,
-                     regularisation: float = REGULARISATION) -> float:  # fmt: skip
-    """The temperature minimising the log-loss of out-of-fold logits (1.0 if too few)."""
+def _out_of_fold_logits(standard, target, weights, n_classes: int, folds: int = 5,
+                        regularisation: float = REGULARISATION,
+                        groups: list[str] | None = None) -> np.ndarray | None:  # fmt: skip
+    """Each example's logits from a model fitted without its fold (None if too few); with
+    `groups`, a group's examples share a fold (no publisher scored by a model that saw it)."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
 
     smallest = np.bincount(target, minlength=n_classes).min()
-    folds = min(folds, int(smallest))
+    folds = min(folds, int(smallest), len(set(groups)) if groups else folds)
     if folds < 2:
-        return 1.0
+        return None
     logits = np.zeros((len(target), 1 if n_classes == 2 else n_classes))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    for train_index, test_index in splitter.split(standard, target):
+    if groups:
+        splits = GroupKFold(n_splits=folds).split(standard, target, groups=groups)
+    else:
+        splits = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(
+            standard, target
+        )
+    for train_index, test_index in splits:
         if len(set(target[train_index])) < n_classes:
-            return 1.0
+            return None
         regression = LogisticRegression(C=regularisation, max_iter=2000, class_weight="balanced")
         regression.fit(standard[train_index], target[train_index], weights[train_index])
         scores = regression.decision_function(standard[test_index])
         logits[test_index] = scores.reshape(len(test_index), -1)
+    return logits
+
+
+def _fit_temperature(standard, target, weights, n_classes: int, folds: int = 5,
+                     regularisation: float = REGULARISATION) -> float:  # fmt: skip
+    """The temperature minimising the log-loss of out-of-fold logits (1.0 if too few)."""
+    logits = _out_of_fold_logits(standard, target, weights, n_classes, folds, regularisation)
+    if logits is None:
+        return 1.0
     best, best_loss = 1.0, np.inf
     for temperature in np.linspace(0.3, 4.0, 38):
         probabilities = _probabilities(logits / temperature, n_classes)

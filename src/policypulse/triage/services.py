@@ -51,9 +51,12 @@ def seeds_fingerprint(taxonomy: Taxonomy) -> str:
     settings = [taxonomy.fingerprint(), sector_model.FORMAT_VERSION, sector_model.TEXT_LIMIT,
                 sector_model.REGULARISATION, sector_model.SIMILARITY_SCALE,
                 sector_model.NOTE_WEIGHT, sector_model.SETTINGS, sector_model.NOT_SETTINGS,
-                sector_model.ORIGIN_WEIGHTS, sector_model.TYPE_WEIGHTS]  # fmt: skip
+                sector_model.ORIGIN_WEIGHTS, sector_model.TYPE_WEIGHTS,
+                sector_model.RELIABLE_RULE, sector_model.TYPE_REGULARISATIONS,
+                sector_model.TYPE_RULES_REGULARISATION]  # fmt: skip
     digest = hashlib.sha256(json.dumps(settings).encode())
-    for name, _ in sector_model.BUNDLED_FILES:
+    # the type rules and cues are code: a change to them changes the type model's features
+    for name in [name for name, _ in sector_model.BUNDLED_FILES] + ["publication_type.py"]:
         digest.update(package.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
