@@ -17,6 +17,10 @@ model trained without it); and the type figures with and without the real type e
 (the borderline and type sets bundled for the type model; without them it learns only from
 the synthetic seeds, as before): the corpus held out, and the borderline and type sets held
 out by publisher folds (no fold scored by a model that learnt any page of its publishers).
+With --type-misses, the type error analysis: every item of the borderline and type sets
+held out by publisher folds that gets the wrong type, with the path that decided it (a final
+rule and its name, or the learned model and the weak rule it agreed with or overruled),
+grouped by that path.
 With --curve, the borderline learning curve, least sure first,
 each correction retraining: per publisher half (the model starts from the other half), and
 from the seeds alone; and in random order (3 draws) per publisher half, beside.
@@ -80,6 +84,7 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--quality", action="store_true")
     parser.add_argument("--curve", action="store_true")
+    parser.add_argument("--type-misses", action="store_true")
     args = parser.parse_args()
     limit_cores(args.cores)
 
@@ -134,6 +139,8 @@ def main() -> None:
         quality(rows, embed, config, model)
     if args.curve:
         curve(embed, config)
+    if args.type_misses:
+        type_misses(embed, config)
 
 
 def quality(rows, embed, config, model) -> None:
@@ -187,6 +194,43 @@ def quality(rows, embed, config, model) -> None:
             f" R {result['relevance']['recall']:.3f}; errors: "
             + ", ".join(f"{e['id']} {e['gold']}->{e['predicted']}" for e in result["errors"])
         )
+
+
+def type_misses(embed, config) -> None:
+    from policypulse.triage.classify import classify
+    from policypulse.triage.evaluate import grouped_folds, publisher_group, read_gold, unseen
+    from policypulse.triage.publication_type import type_ruling
+    from policypulse.triage.sector_model import Taxonomy, bundled_examples, train
+
+    taxonomy, base = Taxonomy.from_config(config), bundled_examples()
+    for name, path in (("borderline", BORDERLINE), ("type set", TYPE_SET)):
+        gold = read_gold(path)
+        fold_of, labels = grouped_folds(gold, 5), {}
+        for fold in range(5):
+            held = [g for g, f in zip(gold, fold_of, strict=True) if f == fold]
+            publishers = {publisher_group(g.publisher) for g in held}
+            model = train(unseen(base, (g.id for g in held), publishers), taxonomy, embed)
+            for g, label in zip(held, classify([g.item() for g in held], model, embed),
+                                strict=True):  # fmt: skip
+                labels[g.id] = label
+        misses: dict[str, list[str]] = {}
+        for g in gold:
+            label = labels[g.id]
+            if label.type == g.type:
+                continue
+            ruling = type_ruling(g.title, g.publisher, g.document_type, g.text, g.pages)
+            rule = ruling.rule if ruling else "no rule"
+            path = "model" if label.type_reason.startswith("learned") else f"rule: {rule}"
+            misses.setdefault(path, []).append(
+                f"{g.id} | {g.title[:70]} | gold {g.type}, predicted {label.type} | "
+                f"{label.type_reason[:90]}"
+            )
+        wrong = sum(len(rows) for rows in misses.values())
+        print(f"type misses, {name} held out by publisher folds: {wrong} of {len(gold)}")
+        for path, rows in sorted(misses.items(), key=lambda item: -len(item[1])):
+            print(f"  {path} ({len(rows)}):")
+            for row in rows:
+                print(f"    {row}")
 
 
 def curve(embed, config) -> None:
