@@ -28,6 +28,8 @@ MONTHISH = st.from_regex(r"\A\s*[0-9]{1,5}-[0-9]{1,3}\s*\Z")
 @example("2026-00")
 @example("２０２６-１１")  # full-width digits: \d would match them, int() would take them
 @example("2026-11\n")
+@example("0000-01\n")  # well formed but out of range: the message once kept the newline
+@example("2026-13\n")
 def test_any_string_is_a_month_in_range_or_a_month_error(value):
     try:
         month = parse_month(value)

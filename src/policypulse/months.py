@@ -23,15 +23,16 @@ class MonthError(PulseError, ValueError):
 
 def parse_month(value: str) -> datetime.date:
     """`YYYY-MM` as the first day of that month; MonthError (a ValueError) otherwise."""
-    match = _MONTH.fullmatch(str(value).strip())
+    text = str(value).strip()  # the messages quote this: one line, whatever came in
+    match = _MONTH.fullmatch(text)
     if not match:
         raise MonthError(f"a month must be YYYY-MM, not {str(value)[:40]!r}")
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
-        raise MonthError(f"{value} is not a month: the month part must be 01 to 12")
+        raise MonthError(f"{text} is not a month: the month part must be 01 to 12")
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise MonthError(
-            f"{value} is out of range: months run from {EARLIEST_YEAR} to {LATEST_YEAR}"
+            f"{text} is out of range: months run from {EARLIEST_YEAR} to {LATEST_YEAR}"
         )
     return datetime.date(year, month, 1)
 
