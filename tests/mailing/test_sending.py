@@ -466,6 +466,40 @@ def test_fast_dkim_path_signs_byte_identically_to_plain_dkimpy(dkim_key, monkeyp
     assert fast == pure + raw
 
 
+def test_a_real_digest_message_is_signed_byte_identically_to_plain_dkimpy(dkim_key, monkeypatch):
+    """Folded headers, an encoded subject, a long List-Unsubscribe, an indented HTML body."""
+    from dkim import canonicalization
+
+    from policypulse.mailing.dkimsign import SIGNED_HEADERS, DkimSigner
+    from policypulse.mailing.message import ListInfo, build_message
+
+    key, record = dkim_key
+    info = ListInfo("digest@example.org", "Pulse — Digest", "", "", "https://d.example.org",
+                    "Research & policy digest")  # fmt: skip
+    html = "<table>\n" + "    <tr>  <td>Évidence   on  services</td></tr>\n" * 200 + "</table>"
+    raw = build_message(
+        info, subject="Research and policy digest: a long subject — November 2026 " * 2,
+        html=html, text="Plain   text\n\n\n", to_name="Zoë O'Brien", to_address="z@example.net",
+        message_id="<1@example.org>", unsubscribe_token="k" * 40 + ":" + "s" * 43,
+        month_key="2026-11",
+    ).serialise()  # fmt: skip
+    monkeypatch.setattr("time.time", lambda: 1_800_000_000)
+    signer = DkimSigner.from_file("example.org", "pulse", key)
+    repeated = raw.replace(b"Subject:", b"Subject: an earlier one\r\nSubject:", 1)
+    assert None not in (signer._header(raw), signer._header(repeated))  # the fast path
+    fast = [signer.sign(each) for each in (raw, repeated)]
+    assert all(dkim.verify(each, dnsfunc=lambda name, timeout=5: record) for each in fast)
+    for module, name in [(canonicalization, "compress_whitespace"),
+                         (canonicalization, "strip_trailing_whitespace"),
+                         (dkim, "parse_pem_private_key"), (dkim, "rfc822_parse")]:  # fmt: skip
+        monkeypatch.setattr(module, name, getattr(module, name).original)
+    monkeypatch.setattr(dkim, "RSASSA_PKCS1_v1_5_sign", dkim.crypto.RSASSA_PKCS1_v1_5_sign)
+    pure = [dkim.sign(each, b"pulse", b"example.org", key.read_bytes(),
+                      canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS)
+            + each for each in (raw, repeated)]  # fmt: skip
+    assert fast == pure
+
+
 @pytest.mark.django_db
 def test_unreachable_server_fails_fast_and_touches_nothing(mail_config, edition, clock):
     import socket

@@ -9,15 +9,19 @@ core while the connection talks to the server.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import itertools
 import re
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dkim
+from dkim import canonicalization
 
 from policypulse.errors import MailError
 
@@ -26,6 +30,9 @@ SIGNED_HEADERS = [
     b"content-type", b"list-id", b"list-unsubscribe", b"list-unsubscribe-post",
     b"list-archive", b"archived-at",
 ]  # fmt: skip
+
+
+_FIELD = re.compile(rb"([\x21-\x7e]+?):")  # dkimpy's header-line rule
 
 
 class DkimSigner:
@@ -51,10 +58,62 @@ class DkimSigner:
 
     def header(self, raw: bytes) -> bytes:
         """The DKIM-Signature header line(s) to put before `raw`."""
+        fast = self._header(raw)
+        if fast is not None:
+            return fast
         return dkim.sign(
             raw, self.selector, self.domain, self.key,
             canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS,
         )  # fmt: skip
+
+    def _header(self, raw: bytes) -> bytes | None:
+        """dkimpy's `DKIM.sign` for our messages, step for step with its own pieces (fold,
+        the b= tag's pattern, relaxed canonicalisation, its RSA step) but without building
+        a DKIM object, parsing every line with a regular expression and canonicalising
+        headers it does not sign: a third of the time. None for anything unusual (bare line
+        ends, a header line dkimpy would refuse): dkimpy itself signs those. A test checks
+        the result is byte for byte dkimpy's."""
+        head, blank, body = raw.partition(b"\r\n\r\n")
+        if not blank or raw.count(b"\n") != raw.count(b"\r\n") or raw.startswith(b"\r\n"):
+            return None
+        fields: list[list[bytes]] = []
+        for line in head.split(b"\r\n"):
+            if line[:1] in (b" ", b"\t"):
+                if not fields:
+                    return None
+                fields[-1][1] += line + b"\r\n"
+                continue
+            match = _FIELD.match(line)
+            if match is None:
+                return None
+            fields.append([match.group(1), line[match.end() :] + b"\r\n"])
+        relaxed = canonicalization.Relaxed
+        digest = hashlib.sha256(relaxed.canonicalize_body(body))
+        tags = [
+            (b"v", b"1"), (b"a", b"rsa-sha256"), (b"c", b"relaxed/relaxed"),
+            (b"d", self.domain), (b"i", b"@" + self.domain), (b"q", b"dns/txt"),
+            (b"s", self.selector), (b"t", str(int(time.time())).encode("ascii")),
+            (b"h", b" : ".join(SIGNED_HEADERS)),
+            (b"bh", base64.b64encode(digest.digest())), (b"b", b"0" * 60),
+        ]  # fmt: skip
+        value = dkim.fold(b"; ".join(b"=".join(tag) for tag in tags), namelen=14)
+        value = dkim.RE_BTAG.sub(b"\\1", value)
+        hasher = hashlib.sha256()
+        last = {name.lower(): (name, text) for name, text in fields}  # dkimpy: the last one
+        if len(last) != len(fields):  # a repeated field: dkimpy's selection, bottom up
+            chosen = dkim.select_headers(fields, SIGNED_HEADERS)
+        else:
+            chosen = [last[name] for name in SIGNED_HEADERS if name in last]
+        for name, text in relaxed.canonicalize_headers(chosen):
+            hasher.update(name + b":" + text)
+        ((name, text),) = relaxed.canonicalize_headers(
+            [(b"DKIM-Signature", dkim.RE_BTAG.sub(b"\\1", b" " + value))]
+        )
+        hasher.update(name + b":" + text.rstrip())
+        signature = dkim.RSASSA_PKCS1_v1_5_sign(hasher, dkim.parse_pem_private_key(self.key))
+        tags[-1] = (b"b", base64.b64encode(bytes(signature)))
+        value = b"; ".join(b"=".join(tag) for tag in tags) + b"\r\n"
+        return b"DKIM-Signature: " + dkim.fold(value, namelen=14)
 
 
 class SigningProcess:
