@@ -5,7 +5,9 @@ listing-page source adapter, which is why it sits below both."""
 from __future__ import annotations
 
 import re
+import threading
 
+import lxml.etree
 import lxml.html
 from charset_normalizer import from_bytes
 
@@ -74,12 +76,34 @@ def _meta_charset(body: bytes) -> str | None:
 
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# lxml.html's own parser picks each element's Python class (FormElement, InputElement, ...) by
+# calling back into Python every time an element is touched: a tenth of extracting a page.
+# Nothing here or in trafilatura uses those form classes, so every element is an HtmlElement,
+# chosen in C. One parser per thread: an lxml parser is not to be shared between threads.
+_HTML_CLASSES = lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+_parsers = threading.local()
+
+
+def html_parser() -> lxml.html.HTMLParser:
+    """This thread's HTML parser (lxml.html's defaults, element classes chosen in C)."""
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = lxml.html.HTMLParser()
+        parser.set_element_class_lookup(_HTML_CLASSES)
+    return parser
 
 
 def parse_html(html: str, url: str):
     """An lxml tree of decoded HTML (XHTML's `<?xml encoding=...?>` is dropped: lxml refuses
     it on text that is already decoded)."""
     try:
-        return lxml.html.fromstring(XML_DECLARATION.sub("", html, count=1) or "<html></html>")
+        return lxml.html.fromstring(
+            XML_DECLARATION.sub("", html, count=1) or "<html></html>", parser=html_parser()
+        )
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractError(f"{url}: unreadable HTML ({exc})") from None

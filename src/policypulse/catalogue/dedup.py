@@ -45,9 +45,11 @@ _PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def shingles(text: str, size: int = 3) -> list[bytes]:
-    """Word `size`-grams of the lower-cased text (its first MAX_WORDS words)."""
+    """Word `size`-grams of the lower-cased text (its first MAX_WORDS words), as UTF-8."""
     words = WORD.findall(text[: MAX_WORDS * 12].lower())[:MAX_WORDS]
-    return [" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)]
+    # Each word encoded once, not once per gram it is in.
+    words = [word.encode("utf-8") for word in words]
+    return [b" ".join(gram) for gram in zip(*(words[i:] for i in range(size)), strict=False)]
 
 
 def signature(text: str) -> bytes | None:
@@ -194,16 +196,23 @@ def stored_report_pdf(attachment_keys: list[str]):
     return found.order_by("pk").first()
 
 
-def text_stored(text_hash: str) -> bool:
-    """Does any publication have this content hash? Asked for every document a harvest stores
-    and nearly always "no", so in one plain indexed SELECT: building the ORM query cost more
-    than the rest of storing the document. (Another process may be harvesting at the same
-    time, so the database is asked, not a set loaded when the run began.)"""
-    table = connection.ops.quote_name(Publication._meta.db_table)
-    column = connection.ops.quote_name(Publication._meta.get_field("content_hash").column)
+def _titles(column: str, values: list) -> list[tuple[int, str]]:
+    """(id, title) of the publications whose `column` is one of `values`, oldest first, in one
+    plain SELECT of two columns. Asked for every document a harvest stores (and nearly always
+    empty): building the ORM query cost more than the rest of storing the document, and a
+    twin's text is read only when its title agrees. (Another process may be harvesting at the
+    same time, so the database is asked, not a set loaded when the run began.)"""
+    if not values:
+        return []
+    quote = connection.ops.quote_name
+    table, meta = quote(Publication._meta.db_table), Publication._meta
+    key, title = quote(meta.pk.column), quote(meta.get_field("title").column)
+    where = quote(meta.get_field(column).column)
+    marks = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {table} WHERE {column} = %s LIMIT 1", [text_hash])
-        return cursor.fetchone() is not None
+        cursor.execute(f"SELECT {key}, {title} FROM {table} WHERE {where} IN ({marks}) "
+                       f"ORDER BY {key}", list(values))  # fmt: skip
+        return list(cursor.fetchall())
 
 
 def find_twin(titles: list[str], text: str, text_hash: str, stored_signature, near):
@@ -211,17 +220,32 @@ def find_twin(titles: list[str], text: str, text_hash: str, stored_signature, ne
     same text, or nearly the same (`near` index), and the same title and figures; else None."""
     if not text:
         return None
-    if text_hash and text_stored(text_hash):
-        for twin in Publication.objects.filter(content_hash=text_hash).order_by("pk"):
-            if same_publication(titles, text, twin.title, twin.text):
-                return twin, PublicationAlias.Reason.SAME_TEXT
+    found = _agreeing(titles, text, _titles("content_hash", [text_hash])) if text_hash else None
+    if found is not None:
+        return found, PublicationAlias.Reason.SAME_TEXT
     keys = near.candidates(stored_signature) if near is not None else []
     if keys:
-        rows = Publication.objects.in_bulk(keys)
-        for key in keys:
-            twin = rows.get(key)
-            if twin is not None and same_publication(titles, text, twin.title, twin.text):
-                return twin, PublicationAlias.Reason.MIRROR
+        named = dict(_titles("id", keys))
+        found = _agreeing(titles, text, [(key, named[key]) for key in keys if key in named])
+        if found is not None:
+            return found, PublicationAlias.Reason.MIRROR
+    return None
+
+
+def _agreeing(titles: list[str], text: str, candidates: list[tuple[int, str]]):
+    """The first candidate (id, title) that is the same publication, loaded; titles are
+    compared before any text is read (twins with another title are the common case: one
+    statistical series' releases), so a long text is loaded only to compare figures."""
+    titled = [title for title in titles if title]
+    agreeing = [key for key, title in candidates
+                if not titled or any(titles_agree(mine, title) for mine in titled)]  # fmt: skip
+    if not agreeing:
+        return None
+    rows = Publication.objects.in_bulk(agreeing)
+    for key in agreeing:
+        twin = rows.get(key)
+        if twin is not None and same_publication(titles, text, twin.title, twin.text):
+            return twin
     return None
 
 
