@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 import htmldate
 import pypdfium2 as pdfium
 import trafilatura
+from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
 from policypulse.decoding import decode_html, parse_html
@@ -102,7 +103,8 @@ def _extract_html(
         raise ExtractError(f"{url} is not an HTML page ({content_type or 'unknown type'})")
     html = decode_html(body, charset)
     tree = parse_html(html, url)
-    meta = _page_metadata(tree)
+    json_ld = _json_ld(tree)
+    meta = _page_metadata(tree, json_ld)
     links = pdf_links(tree, url)
     published = _parse_date(meta.get("date")) or _htmldate(tree, url)
     text = selected_text(tree, main_selector) if main_selector else ""
@@ -114,7 +116,7 @@ def _extract_html(
         text = (document.text if document else "") or ""
     title = meta.get("title") or url
     authors = meta.get("authors") or []
-    document_type, pdf_pages = publication_metadata(tree, url)
+    document_type, pdf_pages = publication_metadata(tree, url, json_ld)
     return Extracted(
         url=url,
         title=_clean(title),
@@ -150,7 +152,19 @@ def _htmldate(tree, url: str) -> datetime.date | None:
         )
     except Exception:  # noqa: BLE001 - hostile markup trips its asserts (`<IFRAME>` alone)
         found = None  # the date is optional: no date rather than no page
-    return _parse_date(found) or date_in_text(" ".join(tree.xpath("//body//text()")[:400]))
+    return _parse_date(found) or date_in_text(" ".join(_FIRST_TEXTS(tree)))
+
+
+# Compiled once; plain strings, not lxml's "smart" ones that each keep a link to their element.
+_FIRST_TEXTS = etree.XPath("(//body//text())[position() <= 400]", smart_strings=False)
+_JSON_LD = etree.XPath('//script[@type="application/ld+json"]/text()', smart_strings=False)
+_GOVUK_FORMAT = etree.XPath('//meta[@name="govuk:format"]/@content', smart_strings=False)
+# The cheap `contains(@class, ...)` first: it holds wherever the exact class test does.
+_GOVUK_LABEL = etree.XPath(
+    '//*[contains(@class, "gem-c-title__context")]'
+    '[contains(concat(" ", @class, " "), " gem-c-title__context ")]'
+)
+_PDF_ANCHORS = etree.XPath("//a[@href]")
 
 
 def date_in_text(text: str) -> datetime.date | None:
@@ -178,15 +192,30 @@ def date_in_text(text: str) -> datetime.date | None:
     return min(found)[2] if found else None
 
 
-def _page_metadata(tree) -> dict:
+def _json_ld(tree) -> list:
+    """The page's JSON-LD blocks, parsed (once: the metadata and the type both read them)."""
+    found = []
+    for script in _JSON_LD(tree):
+        try:
+            found.append(json.loads(script))
+        except ValueError:
+            continue
+    return found
+
+
+def _page_metadata(tree, json_ld: list | None = None) -> dict:
     """citation_*, Dublin Core, Open Graph and JSON-LD, most specific first."""
 
     tags: dict[str, str] = {}
+    cited: list[str] = []  # citation_author, in page order: one tag per author
     for element in tree.iter("meta"):
         content = (element.get("content") or "").strip()
-        key = element.get("name") or element.get("property")
+        name = element.get("name")
+        key = name or element.get("property")
         if content and key and key not in tags:
             tags[key] = content
+        if content and name == "citation_author":
+            cited.append(content)
 
     def meta(*names: str) -> str:
         return next((tags[name] for name in names if name in tags), "")
@@ -202,17 +231,9 @@ def _page_metadata(tree) -> dict:
             "article:published_time", "govuk:first-published-at",
         ),
         "description": meta("description", "og:description", "DC.description"),
-        "authors": [
-            value.strip()
-            for value in tree.xpath('//meta[@name="citation_author"]/@content')
-            if value.strip()
-        ],
+        "authors": cited,
     }  # fmt: skip
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
+    for data in _json_ld(tree) if json_ld is None else json_ld:
         for node in data if isinstance(data, list) else data.get("@graph", [data]):
             if not isinstance(node, dict):
                 continue
@@ -242,20 +263,22 @@ GENERIC_JSON_LD_TYPES = {
 STATED_PAGES = re.compile(r"\b(\d{1,4}) pages?\b", re.I)
 
 
-def publication_metadata(tree, base_url: str) -> tuple[str, dict[str, int]]:
+def publication_metadata(
+    tree, base_url: str, json_ld: list | None = None
+) -> tuple[str, dict[str, int]]:
     """What the publisher says the page is, for the report-or-briefing type: GOV.UK's
     document type (`govuk:format`, else the label it shows above the title), else the
     JSON-LD @type of the page's main thing; and each PDF's length where the page states it
     (GOV.UK attachments say "PDF, 1.2 MB, 84 pages"), by the PDF's URL."""
-    formats = tree.xpath('//meta[@name="govuk:format"]/@content')
-    labels = tree.xpath('//*[contains(concat(" ", @class, " "), " gem-c-title__context ")]')
+    formats = _GOVUK_FORMAT(tree)
     document_type = formats[0].strip() if formats else ""
-    if not document_type and labels:
-        document_type = " ".join(labels[0].text_content().split())
     if not document_type:
-        document_type = _json_ld_type(tree)
+        labels = _GOVUK_LABEL(tree)
+        document_type = " ".join(labels[0].text_content().split()) if labels else ""
+    if not document_type:
+        document_type = _json_ld_type(_json_ld(tree) if json_ld is None else json_ld)
     pages: dict[str, int] = {}
-    for anchor in tree.xpath("//a[@href]"):
+    for anchor in _PDF_ANCHORS(tree):
         href = anchor.get("href", "").strip()
         if not href.lower().split("?")[0].endswith(".pdf"):
             continue
@@ -270,12 +293,8 @@ def publication_metadata(tree, base_url: str) -> tuple[str, dict[str, int]]:
     return document_type, pages
 
 
-def _json_ld_type(tree) -> str:
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
+def _json_ld_type(json_ld: list) -> str:
+    for data in json_ld:
         nodes = (
             data
             if isinstance(data, list)
