@@ -1,5 +1,7 @@
 """One publication, however many places it is seen: mirrors, its PDF, the same text."""
 
+import hashlib
+import re
 import zlib
 
 import numpy as np
@@ -11,6 +13,7 @@ from policypulse.catalogue.dedup import (
     NUM_PERM,
     SCHEME,
     NearDuplicates,
+    find_twin,
     shingles,
     signature,
     similarity,
@@ -51,6 +54,54 @@ def test_signatures_and_similarity_are_datasketchs_own(corpus):
         expected = minhashes[0].jaccard(minhashes[1])
         assert similarity(signature(first), signature(second)) == expected
     assert similarity(signature(texts[0]), signature(mirrored)) > 0.7
+
+
+# sha256 of the 30 corpus texts' signatures, as stored before shingling was made cheaper: a
+# change here would leave every stored signature unable to find its mirrors.
+CORPUS_SIGNATURES = "45155697d10e9241422ee7ddc04128a6f4fc2394e6f376cc79ef1eb23a292f10"
+
+
+def test_signatures_are_those_already_stored(corpus):
+    digest = hashlib.sha256()
+    for record in corpus:
+        digest.update(signature(raw_text(record["id"])) or b"-")
+    assert digest.hexdigest() == CORPUS_SIGNATURES
+    text = "Café naïve déjà-vu: the 3,000 children’s homes\nin Ünited words " * 30
+    words = re.findall(r"\w+", text.lower())
+    expected = [" ".join(words[i : i + 3]).encode() for i in range(len(words) - 2)]
+    assert shingles(text) == expected
+    assert shingles("two words") == []
+
+
+@pytest.mark.django_db
+def test_a_same_text_twin_with_another_title_is_refused_before_its_text_is_read(corpus):
+    """One statistical series' releases share their wording: the title decides, so the twin's
+    (long) text is read only for a twin whose title agrees, to compare figures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from policypulse.harvest.extract import content_hash
+
+    text = raw_text(corpus[0]["id"])
+    stored = Publication.objects.create(
+        canonical_url="https://example.org/april", url="https://example.org/april",
+        title="Statutory homelessness: April to June", text=text,
+        content_hash=content_hash(text), minhash=signature(text),
+    )  # fmt: skip
+    near = NearDuplicates.from_database()
+    with CaptureQueriesContext(connection) as queries:
+        found = find_twin(["Statutory homelessness: July to September"], text,
+                          content_hash(text), signature(text), near)  # fmt: skip
+    assert found is None
+    assert queries.captured_queries  # the database was asked
+    assert not any('"text"' in query["sql"] for query in queries.captured_queries)
+    found = find_twin(["Statutory homelessness: April to June - free download"], text,
+                      content_hash(text), signature(text), near)  # fmt: skip
+    assert found == (stored, PublicationAlias.Reason.SAME_TEXT)
+    mirrored = "Home | Upload\n" + text + "\nViews: 1,234"
+    found = find_twin(["Statutory homelessness: April to June"], mirrored,
+                      content_hash(mirrored), signature(mirrored), near)  # fmt: skip
+    assert found == (stored, PublicationAlias.Reason.MIRROR)
 
 
 def mirror_page(record: dict) -> bytes:

@@ -238,3 +238,45 @@ def test_a_fetched_page_carries_its_type_and_an_unreadable_pdf_its_stated_length
     assert document.document_type == "Research and analysis"
     (pdf,) = document.attachments
     assert pdf["status"] != "ok" and pdf["pages"] == 120
+
+
+FORMS_PAGE = """<!DOCTYPE html><html><head><title>Consultation | Council</title>
+<meta name="citation_author" content="A. Writer"><meta name="citation_author" content=" ">
+<meta name="citation_author" content="B. Writer"><meta name="govuk:format" content="">
+<script type="application/ld+json">{"@type": "Report", "headline": "Day services",
+"datePublished": "2026-03-02", "publisher": {"name": "The Council"}}</script>
+<script type="application/ld+json">{not json</script></head><body><!-- a comment -->
+<form action="/search"><label for="q">Search</label><input id="q" name="q" value="day">
+<select name="s"><option>All</option></select><textarea name="t">Say more</textarea></form>
+<main><h1>Consultation on day services</h1><?php echo 1; ?>
+<p>The council asks carers and users about 12 day centres, and what should change by 2027.</p>
+<p>Answers close on 30 April 2026; a report on what was said follows in the summer.</p>
+<p><a href="/d/consultation.pdf">Consultation document</a> PDF, 1.2 MB, 24 pages</p>
+</main></body></html>"""
+
+
+def test_element_classes_chosen_in_c_extract_what_lxml_html_does(monkeypatch, corpus):
+    """The parser picks every element's class in C (lxml.html's own calls back into Python
+    per element): pages, forms, comments and processing instructions extract exactly as they
+    did with lxml.html's parser."""
+    import lxml.html
+
+    from policypulse import decoding
+    from tests.harvest.conftest import corpus_page
+
+    pages = [corpus_page(record, index) for index, record in enumerate(corpus)]
+    pages += [FORMS_PAGE.encode(), PAGE.encode(),
+              _govuk_page("decc-evaluation-heat-networks-delivery-unit")]  # fmt: skip
+    url = "https://example.org/publications/a"
+    ours = [extract_html(page, url, "text/html") for page in pages]
+    assert type(decoding.parse_html(FORMS_PAGE, url).find(".//form")) is lxml.html.HtmlElement
+    monkeypatch.setattr(decoding, "html_parser", lxml.html.HTMLParser)
+    assert type(decoding.parse_html(FORMS_PAGE, url).find(".//form")) is lxml.html.FormElement
+    assert [extract_html(page, url, "text/html") for page in pages] == ours
+    forms = ours[len(corpus)]
+    assert forms.authors == ["A. Writer", "B. Writer"]
+    assert forms.document_type == "Report"
+    assert forms.publisher == "The Council"
+    assert forms.published == datetime.date(2026, 3, 2)
+    assert forms.pdf_pages == {"https://example.org/d/consultation.pdf": 24}
+    assert "12 day centres" in forms.text
