@@ -39,7 +39,11 @@ def _canonical(url: str) -> str:
     while "//" in path:
         path = path.replace("//", "/")
     if len(path) > 1:
-        path = path.rstrip("/")
+        # Trailing slashes and spaces in any order ("/ /"): one pass must leave none of
+        # either, or the next pass would strip the other and the form would not be stable.
+        while path != (trimmed := path.rstrip("/").rstrip()):
+            path = trimmed
+        path = path or "/"
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query.lstrip("?"), keep_blank_values=True)
