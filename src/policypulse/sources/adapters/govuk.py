@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml.etree import ParserError
 
 from policypulse.errors import FetchError
 from policypulse.sources.adapters import DiscoveredEntry
@@ -43,16 +46,42 @@ def apply_content_item(entry: DiscoveredEntry, item: dict) -> DiscoveredEntry:
         entry.publisher = ", ".join(dict.fromkeys(names))[:300]
     published = _date(item.get("first_published_at"))
     entry.published = published or entry.published
+    details = item.get("details") or {}
     attachments = []
-    for attachment in (item.get("details") or {}).get("attachments") or []:
+    for attachment in details.get("attachments") or []:
         if not isinstance(attachment, dict):
             continue
         url = str(attachment.get("url") or "")
         media = str(attachment.get("content_type") or "")
-        if url and (media == "application/pdf" or url.lower().split("?")[0].endswith(".pdf")):
+        if url and (media == "application/pdf" or _is_pdf(url)):
             attachments.append((url, " ".join(str(attachment.get("title") or "").split())))
+    if not attachments:
+        attachments = _embedded_pdfs(details.get("documents"), entry.url)
     entry.attachments = attachments or entry.attachments
     return entry
+
+
+def _embedded_pdfs(documents, page_url: str) -> list[tuple[str, str]]:
+    """PDFs of an item that lists its attachments only as rendered HTML in `details.documents`
+    (Whitehall publications stored before `details.attachments` existed): the title link of
+    each attachment, resolved against the page's address."""
+    found = []
+    for snippet in documents if isinstance(documents, list) else []:
+        if not isinstance(snippet, str) or not snippet.strip():
+            continue
+        try:
+            fragment = lxml.html.fragment_fromstring(snippet, create_parent="div")
+        except (ParserError, ValueError):
+            continue
+        for link in fragment.cssselect(".attachment-details .title a[href]"):
+            url = urljoin(page_url, link.get("href").strip())
+            if _is_pdf(url) and url not in (u for u, _ in found):
+                found.append((url, " ".join(link.text_content().split())))
+    return found
+
+
+def _is_pdf(url: str) -> bool:
+    return url.lower().split("?")[0].endswith(".pdf")
 
 
 def enrich(entry: DiscoveredEntry, fetcher) -> DiscoveredEntry:
