@@ -15,8 +15,8 @@ Starts the tests' aiosmtpd sink (its own process, recording every message in SQL
   5. peak memory (ru_maxrss) of a fresh process sending to 10,000 and to 50,000 subscribers
      (each seeded by another process first, so only the send is measured).
 It prints messages per second, the ratio to the raw loop (or to one connection), and the CPU
-time per message of this process (all threads), of its DKIM signing children and of the sink: on a busy machine the
-wall-clock rates swing with other work, the CPU figures much less. --profile prints where a
+time per message of this process (all threads), of its DKIM signing children and of the sink:
+on a busy machine the wall-clock rates swing with other work, the CPU figures much less. --profile prints where a
 send without DKIM spends this thread's time (cProfile; the worker threads are not in it).
 """
 
