@@ -135,3 +135,32 @@ def test_a_new_main_text_rule_improves_what_is_stored(site, config, make_fetcher
     assert len(result.changed) == 3 and not result.errors
     text = by_slug("a").text
     assert "Download the full report" not in text and "Ofsted recommends" in text
+
+
+class TypeBlindExtractor(pool.LocalExtractor):
+    """Yesterday's extractor: it did not read the publisher's document type."""
+
+    def html(self, body, url, content_type="", charset=None, **options):
+        return dataclasses.replace(super().html(body, url, content_type, charset, **options),
+                                   document_type="")  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_reextraction_fills_a_document_type_the_old_extractor_missed(
+    site, config, make_fetcher, monkeypatch
+):
+    typed = site.routes["/p/b"][2].replace(
+        b"<head>", b'<head><meta name="govuk:format" content="research">', 1
+    )
+    site.routes["/p/b"] = (200, {"Content-Type": "text/html"}, typed)
+    config.sources = [SourceConfig(name="homes", url=site.url("/feed.xml"))]
+    monkeypatch.setattr(services, "extractor_for", lambda processes: TypeBlindExtractor())
+    harvest(config, fetcher=make_fetcher())
+    assert by_slug("b").document_type == ""
+    Publication.objects.filter(pk=by_slug("c").pk).update(document_type="Policy paper")
+
+    monkeypatch.setattr(services, "extractor_for", lambda processes: pool.LOCAL)
+    result = reextract(config)
+    assert by_slug("b").document_type == "research" and by_slug("b").pk in result.changed
+    assert by_slug("c").document_type == "Policy paper"  # one already there is kept
+    assert reextract(config).changed == []

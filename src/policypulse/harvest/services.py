@@ -592,6 +592,10 @@ def _save_reextracted(publication: Publication, document: FetchedDocument) -> bo
     changed = changed or any(
         a["text"] != getattr(attachments.get(a["url"]), "text", None) for a in document.attachments
     )
+    # The publisher's own document type (the type triage reads it) fills an empty one; one
+    # already there may be a feed's or the GOV.UK API's, and is left like titles and dates.
+    found_type = "" if publication.document_type else document.document_type[:100]
+    changed = changed or bool(found_type)
     if not changed and publication.extraction_status == document.status:
         return False
     with transaction.atomic():
@@ -603,6 +607,7 @@ def _save_reextracted(publication: Publication, document: FetchedDocument) -> bo
             extraction_status=document.status,
             extraction_error=document.problem,
             authors=publication.authors or document.authors,
+            document_type=publication.document_type or found_type,
             updated_at=timezone.now(),
         )
         for attachment in document.attachments:
