@@ -220,3 +220,16 @@ def test_dot_stuffing_is_smtplibs(raw):
     if expected[-2:] != b"\r\n":
         expected += b"\r\n"
     assert dot_stuffed(raw) == expected
+
+
+@given(st.one_of(st.from_regex(r"\A[a-z0-9._%+'-]{1,20}@[a-z0-9.-]{1,20}\Z"),
+                 st.text(alphabet=string.printable, max_size=30)))  # fmt: skip
+def test_envelope_addresses_are_sent_as_smtplib_sends_them(address):
+    """MAIL FROM / RCPT TO without smtplib's address parser: the same `<address>` whenever
+    the fast path takes an address (anything else goes through smtplib)."""
+    import smtplib
+
+    from policypulse.mailing.backends import _PLAIN_ADDRESS
+
+    if _PLAIN_ADDRESS.fullmatch(address):
+        assert f"<{address}>" == smtplib.quoteaddr(address)
