@@ -198,6 +198,7 @@ class _Item:
     status: str
     message_id: str
     attempts: int
+    hash: str = ""  # email_hash(email), filled by the batch's check
 
 
 _ITEM_FIELDS = (
@@ -461,6 +462,8 @@ class _Sender:
         """The batch's check: skip (in one transaction) rows whose subscriber is gone, not
         active, suppressed or has nothing this month; return the rest."""
         hashes = {item.pk: email_hash(item.email) for item in items if item.email}
+        for item in items:
+            item.hash = hashes.get(item.pk, "")
         suppressed = set(
             Suppression.objects.filter(email_hash__in=set(hashes.values())).values_list(
                 "email_hash", flat=True
@@ -523,12 +526,13 @@ class _Sender:
         finished, error, refused, granted, lost = 0, None, [], [], []
         connection = connections[Delivery.objects.db]
         stamp = connection.ops.adapt_datetimefield_value(now)
+        start_sql, finish_sql, skip_sql = _statements(connection)
         with transaction.atomic(), connection.cursor() as cursor:
             for kind, item, extra in ops:
                 if kind == "start":
-                    cursor.execute(_start_sql(connection), [
+                    cursor.execute(start_sql, [
                         Delivery.Status.SENDING, stamp, item.pk, Delivery.Status.PENDING,
-                        Subscriber.Status.ACTIVE, email_hash(item.email),
+                        Subscriber.Status.ACTIVE, item.hash or email_hash(item.email),
                     ])  # fmt: skip
                     if cursor.rowcount == 1:
                         granted.append(extra)
@@ -539,7 +543,7 @@ class _Sender:
                 if kind == "drop":
                     continue
                 if kind == "skip":
-                    cursor.execute(_skip_sql(connection), [
+                    cursor.execute(skip_sql, [
                         Delivery.Status.SKIPPED, extra, stamp, item.pk, Delivery.Status.PENDING
                     ])  # fmt: skip
                     self.report.skipped += cursor.rowcount
@@ -549,7 +553,7 @@ class _Sender:
                     refused.append((item, extra[1]))
                 if extra[0] == "error":
                     error = extra[1]
-                cursor.execute(_finish_sql(connection), [
+                cursor.execute(finish_sql, [
                     status, reply[:2000], stamp,
                     connection.ops.adapt_datetimefield_value(sent_at),
                     connection.ops.adapt_datetimefield_value(retry_at), item.pk,
@@ -615,6 +619,19 @@ class _Sender:
         """Between batches only (no exchange in progress): servers drop idle connections."""
         for mailer in self.mailers:
             mailer.close()
+
+
+_STATEMENTS: dict[str, tuple[str, str, str]] = {}
+
+
+def _statements(connection) -> tuple[str, str, str]:
+    """(start, finish, skip) for this database, built once per vendor, not per message."""
+    found = _STATEMENTS.get(connection.vendor)
+    if found is None:
+        found = _STATEMENTS[connection.vendor] = (
+            _start_sql(connection), _finish_sql(connection), _skip_sql(connection)
+        )  # fmt: skip
+    return found
 
 
 def _tables(connection) -> tuple[str, str, str]:
