@@ -500,6 +500,55 @@ def test_a_real_digest_message_is_signed_byte_identically_to_plain_dkimpy(dkim_k
     assert fast == pure
 
 
+class BreaksInAConnection(FakeClock):
+    """A part that fails inside a connection's thread, after its first messages (a bug, or a
+    clock or pacer that raises): only there, never in the calling thread."""
+
+    def __init__(self, after: int):
+        super().__init__()
+        self.calls, self.after = 0, after
+
+    def now(self):
+        import threading
+
+        if threading.current_thread().name.startswith("pulse-smtp"):
+            self.calls += 1
+            if self.calls > self.after:
+                raise RuntimeError("the clock broke")
+        return super().now()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("connections", [1, 3])
+def test_a_connection_that_fails_stops_the_run_and_the_next_run_reaches_everyone(
+    mail_config, edition, sink, connections
+):
+    import signal
+
+    def hung(signum, frame):
+        raise TimeoutError("the send hung after a connection failed")
+
+    make_subscribers(8)
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)  # a regression hangs the run: fail then, not never
+    try:
+        with pytest.raises(RuntimeError, match="the clock broke"):
+            send_edition(edition, use(mail_config, sink), clock=BreaksInAConnection(after=4),
+                         connections=connections)  # fmt: skip
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    first = Counter(sink.recipients())
+    assert 0 < len(first) < 8
+    report = send_edition(edition, use(mail_config, sink), clock=FakeClock(),
+                          connections=connections)  # fmt: skip
+    assert report.complete
+    received = Counter(sink.recipients())
+    assert sorted(received) == [f"reader{n:05d}@example.net" for n in range(8)]
+    # Like a kill: at most one duplicate per connection (the in-flight rule), never a miss.
+    assert sum(received.values()) - 8 <= connections
+
+
 @pytest.mark.django_db
 def test_unreachable_server_fails_fast_and_touches_nothing(mail_config, edition, clock):
     import socket

@@ -345,6 +345,11 @@ class _Sender:
         self.local.signing = signing
         try:
             self._converse(mailer)
+        except Exception as exc:  # a bug or a broken part: stop the run, never hang it
+            log.exception("a sending connection failed")
+            # Like a kill for this connection: a row it had claimed stays `sending`, and the
+            # next run applies the in-flight rule to it.
+            self.ops.put([("fatal", None, exc)])
         finally:
             if signing is not None:
                 signing.close()
@@ -515,6 +520,8 @@ class _Sender:
             if failure is not None and error is None:
                 error = failure
                 self.stopping = True  # what is queued is dropped (left pending), not sent
+            if any(op[0] == "fatal" for op in ops):
+                break  # a connection is gone: its items will never finish; close() drains
         if error is not None:
             self.stopping = False
             raise error
@@ -529,6 +536,9 @@ class _Sender:
         start_sql, finish_sql, skip_sql = _statements(connection)
         with transaction.atomic(), connection.cursor() as cursor:
             for kind, item, extra in ops:
+                if kind == "fatal":
+                    error = error or extra
+                    continue
                 if kind == "start":
                     cursor.execute(start_sql, [
                         Delivery.Status.SENDING, stamp, item.pk, Delivery.Status.PENDING,
