@@ -436,6 +436,22 @@ def test_openssl_rsa_signature_is_byte_identical_to_dkimpys(dkim_key, monkeypatc
     assert fast == pure + raw
 
 
+def plain_dkimpy_signed(monkeypatch, key, raws: list[bytes]) -> list[bytes]:
+    """The messages signed by dkimpy as shipped: our speed-ups and OpenSSL's RSA undone."""
+    from dkim import canonicalization
+
+    from policypulse.mailing.dkimsign import SIGNED_HEADERS
+
+    for module, name in [(canonicalization, "compress_whitespace"),
+                         (canonicalization, "strip_trailing_whitespace"),
+                         (dkim, "parse_pem_private_key"), (dkim, "rfc822_parse")]:  # fmt: skip
+        monkeypatch.setattr(module, name, getattr(module, name).original)
+    monkeypatch.setattr(dkim, "RSASSA_PKCS1_v1_5_sign", dkim.crypto.RSASSA_PKCS1_v1_5_sign)
+    return [dkim.sign(raw, b"pulse", b"example.org", key.read_bytes(),
+                      canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS)
+            + raw for raw in raws]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -447,30 +463,21 @@ def test_openssl_rsa_signature_is_byte_identical_to_dkimpys(dkim_key, monkeypatc
     ],
 )
 def test_fast_dkim_path_signs_byte_identically_to_plain_dkimpy(dkim_key, monkeypatch, body):
-    from dkim import canonicalization
 
-    from policypulse.mailing.dkimsign import SIGNED_HEADERS, DkimSigner
+    from policypulse.mailing.dkimsign import DkimSigner
 
     key, record = dkim_key
     raw = b"From: a@example.org\r\nTo:  b@example.net \r\nSubject: Hi\r\n\r\n" + body
     monkeypatch.setattr("time.time", lambda: 1_800_000_000)
     fast = DkimSigner.from_file("example.org", "pulse", key).sign(raw)
     assert dkim.verify(fast, dnsfunc=lambda name, timeout=5: record)
-    for module, name in [(canonicalization, "compress_whitespace"),
-                         (canonicalization, "strip_trailing_whitespace"),
-                         (dkim, "parse_pem_private_key"), (dkim, "rfc822_parse")]:  # fmt: skip
-        monkeypatch.setattr(module, name, getattr(module, name).original)
-    monkeypatch.setattr(dkim, "RSASSA_PKCS1_v1_5_sign", dkim.crypto.RSASSA_PKCS1_v1_5_sign)
-    pure = dkim.sign(raw, b"pulse", b"example.org", key.read_bytes(),
-                     canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS)  # fmt: skip
-    assert fast == pure + raw
+    assert fast == plain_dkimpy_signed(monkeypatch, key, [raw])[0]
 
 
 def test_a_real_digest_message_is_signed_byte_identically_to_plain_dkimpy(dkim_key, monkeypatch):
     """Folded headers, an encoded subject, a long List-Unsubscribe, an indented HTML body."""
-    from dkim import canonicalization
 
-    from policypulse.mailing.dkimsign import SIGNED_HEADERS, DkimSigner
+    from policypulse.mailing.dkimsign import DkimSigner
     from policypulse.mailing.message import ListInfo, build_message
 
     key, record = dkim_key
@@ -489,15 +496,7 @@ def test_a_real_digest_message_is_signed_byte_identically_to_plain_dkimpy(dkim_k
     assert None not in (signer._header(raw), signer._header(repeated))  # the fast path
     fast = [signer.sign(each) for each in (raw, repeated)]
     assert all(dkim.verify(each, dnsfunc=lambda name, timeout=5: record) for each in fast)
-    for module, name in [(canonicalization, "compress_whitespace"),
-                         (canonicalization, "strip_trailing_whitespace"),
-                         (dkim, "parse_pem_private_key"), (dkim, "rfc822_parse")]:  # fmt: skip
-        monkeypatch.setattr(module, name, getattr(module, name).original)
-    monkeypatch.setattr(dkim, "RSASSA_PKCS1_v1_5_sign", dkim.crypto.RSASSA_PKCS1_v1_5_sign)
-    pure = [dkim.sign(each, b"pulse", b"example.org", key.read_bytes(),
-                      canonicalize=(b"relaxed", b"relaxed"), include_headers=SIGNED_HEADERS)
-            + each for each in (raw, repeated)]  # fmt: skip
-    assert fast == pure
+    assert fast == plain_dkimpy_signed(monkeypatch, key, [raw, repeated])
 
 
 class BreaksInAConnection(FakeClock):
