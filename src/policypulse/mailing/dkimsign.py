@@ -135,7 +135,6 @@ class SigningProcess:
         )  # fmt: skip
         self._tickets = itertools.count()
         self._read = 0
-        self._raws: dict[int, bytes] = {}
         self._answers: dict[int, bytes] = {}
         self._broken = False
         for value in (signer.domain, signer.selector, signer.key):
@@ -143,13 +142,12 @@ class SigningProcess:
 
     def submit(self, raw: bytes):
         ticket = next(self._tickets)
-        self._raws[ticket] = raw
         self._write(raw)
         signed: list[bytes] = []
 
         def result() -> bytes:  # asked again after a reconnect: the same bytes
             if not signed:
-                signed.append(self._header(ticket) + raw)
+                signed.append(self._header(ticket, raw) + raw)
             return signed[0]
 
         return result
@@ -163,8 +161,7 @@ class SigningProcess:
         except OSError:
             self._broken = True
 
-    def _header(self, ticket: int) -> bytes:
-        raw = self._raws.pop(ticket)
+    def _header(self, ticket: int, raw: bytes) -> bytes:
         while ticket >= self._read and not self._broken:
             answer = _read_frame(self.process.stdout)
             if answer is None:
