@@ -299,3 +299,36 @@ def test_a_sentence_naming_the_publication_gets_no_it_reports_that():
     assert _lead_in(finding, "report") == (
         "It reports that there were 354,000 households in temporary accommodation."
     )
+
+
+@pytest.mark.parametrize(
+    "title,kind,expected",
+    [
+        ("Why do children go into children’s homes?", "report",
+         "This report by Ofsted asks why children go into children’s homes."),
+        ("What types of needs do children's homes offer care for?", "report",
+         "This report by Ofsted asks what types of needs children's homes offer care for."),
+        ("Is the care system working?", "report",
+         "This report by Ofsted asks: “Is the care system working?”"),
+        ("The Lammy Review: An independent review into the treatment of BAME individuals",
+         "review", "This review by Ofsted, the Lammy Review, looks into the treatment of BAME "
+         "individuals."),
+        ("Unlocking Potential: A review of education in prison", "review",
+         "This review by Ofsted, Unlocking Potential, looks at education in prison."),
+        ("Neurodiversity in the criminal justice system: A review of evidence", "review",
+         "This review by Ofsted looks at neurodiversity in the criminal justice system: A "
+         "review of evidence."),
+        ("Pressures on children's social care", "report",
+         "This report by Ofsted looks at pressures on children's social care."),
+    ],
+)  # fmt: skip
+def test_an_opening_from_the_title_reads_as_an_editor_writes_it(title, kind, expected):
+    """Question titles, annual reports and named reviews used to come out as "looks at why do
+    children go into children's homes?", "looks at the HM Chief Inspector of Prisons Annual
+    Report 2021-22" and "looks at The Lammy Review: An independent review into...\""""
+    from policypulse.summaries.extractive import opening
+
+    request = SummaryRequest(title, "Nothing here describes the publication itself.", "Ofsted")
+    first, position = opening(request, [])
+    assert kind in first
+    assert (first, position) == (expected, None)
