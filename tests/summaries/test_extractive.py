@@ -258,8 +258,9 @@ def test_every_corpus_page_gives_a_grounded_summary_within_bounds(corpus_pages):
 def test_topic_keeps_a_programme_name_capitalised():
     from policypulse.summaries.extractive import topic
 
-    assert topic("Evaluation of the Return Home Well hospital discharge programme").startswith(
-        "Return Home Well"
+    # the name keeps its capitals, and a named programme gets its article back
+    assert topic("Evaluation of the Return Home Well hospital discharge programme") == (
+        "the Return Home Well hospital discharge programme"
     )
     assert topic("Children looked after in 2026").startswith("children looked after")
 
@@ -318,6 +319,17 @@ def test_a_sentence_naming_the_publication_gets_no_it_reports_that():
         ("Neurodiversity in the criminal justice system: A review of evidence", "review",
          "This review by Ofsted looks at neurodiversity in the criminal justice system: A "
          "review of evidence."),
+        ("A long way from home: young people's experiences of mental health inpatient care",
+         "report", "This report by Ofsted, “A long way from home”, looks at young people's "
+         "experiences of mental health inpatient care."),
+        ("Safe at last? Mapping refuge provision for women escaping domestic abuse", "report",
+         "This report by Ofsted, “Safe at last?”, looks at mapping refuge provision for women "
+         "escaping domestic abuse."),
+        ("Short custodial sentences and reoffending: a rapid evidence review", "review",
+         "This review by Ofsted looks at short custodial sentences and reoffending."),
+        ("A thematic inspection of work undertaken by the Probation Service", "inspection",
+         "This inspection by Ofsted looks at a thematic inspection of work undertaken by the "
+         "Probation Service."),
         ("Pressures on children's social care", "report",
          "This report by Ofsted looks at pressures on children's social care."),
     ],
@@ -332,3 +344,30 @@ def test_an_opening_from_the_title_reads_as_an_editor_writes_it(title, kind, exp
     first, position = opening(request, [])
     assert kind in first
     assert (first, position) == (expected, None)
+
+
+def test_a_release_titled_with_months_is_not_title_case_and_a_one_body_name_gets_its_article():
+    """The demo read "This report by National Data and Statistics Service looks at the
+    Statutory homelessness in England: April to June 2026"."""
+    from policypulse.summaries.extractive import opening
+    from policypulse.summaries.text import candidates
+
+    assert topic("Statutory homelessness in England: April to June 2026") == (
+        "statutory homelessness in England: April to June 2026"
+    )
+    assert with_article("National Data and Statistics Service") == (
+        "the National Data and Statistics Service"
+    )
+    assert with_article("Ofsted and CQC") == "Ofsted and CQC"
+    request = SummaryRequest(
+        "Statutory homelessness in England: April to June 2026",
+        "Quarterly official statistics on households owed homelessness duties.",
+        "National Data and Statistics Service",
+        type="briefing",
+    )
+    found = candidates(request.text, check=False)
+    assert opening(request, found) == (
+        "This briefing by the National Data and Statistics Service looks at statutory "
+        "homelessness in England: April to June 2026.",
+        None,
+    )

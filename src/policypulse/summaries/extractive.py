@@ -87,7 +87,11 @@ _ORG_KEYWORDS = re.compile(
     r"Inspection|Inspectorate)\b"
 )
 _PLACES = {"England", "Wales", "Scotland", "Ireland", "Northern", "UK", "Britain", "Great",
-           "London", "English", "British"}  # fmt: skip
+           "London", "English", "British",
+           # months are capitalised in any title: "Statutory homelessness in England: April to
+           # June 2026" is not in title case
+           "January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"}  # fmt: skip
 _SMALL_WORDS = {"of", "and", "for", "the", "to", "in", "on", "at", "with", "a", "an", "or", "by"}
 _DATE = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
@@ -158,8 +162,11 @@ def with_article(name: str) -> str:
     """'the Department for Education', 'Ofsted', 'HM Inspectorate of Prisons', 'NHS Digital'."""
     if not name or name.lower().startswith("the ") or name.split()[0].isupper():
         return name
-    first = name.split(" and ")[0]  # 'Ofsted and the Care Quality Commission' stays as it is
-    if _ORG_KEYWORDS.search(first) and len(first.split()) > 1:
+    # 'Ofsted and the Care Quality Commission' names two bodies and stays as it is; 'National
+    # Data and Statistics Service' is one body, named by its last word.
+    first, _, second = name.partition(" and ")
+    one_body = second and not second.lower().startswith("the ") and _ORG_KEYWORDS.search(second)
+    if one_body or (_ORG_KEYWORDS.search(first) and len(first.split()) > 1):
         return "the " + name
     return name
 
@@ -173,6 +180,10 @@ def kind_of(title: str, text_start: str, type_: str) -> str:
         return "evaluation"
     if type_ == "briefing" and re.search(r"\bbriefing\b", title, re.I):
         return "briefing"
+    if type_ == "briefing" and re.search(
+        r"\b(?:statistic|statistical|bulletin)", title + " " + text_start, re.I
+    ):
+        return "briefing"  # editors: "This briefing reports on the outcome of each crime..."
     return "report"
 
 
@@ -190,6 +201,13 @@ def topic(title: str) -> str:
             "", title, flags=re.I,
         ).strip(" :–-")  # fmt: skip
     title = re.sub(r"\s+(?:[–-]\s+)?(?:final|interim)\s*$", "", title, flags=re.I).strip(" :–-")
+    # "Short sentences and reoffending: a rapid evidence review", "The state of care 2025-26:
+    # annual report of the Chief Inspector": the subtitle only says what the opening already does
+    title = re.sub(
+        r"\s*[:–-]\s+(?i:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}(?i:study|review|evaluation|survey|"
+        r"analysis|report)(?:\s+(?:of|by)\s+(?:the\s+)?[A-Z][\w’' ]*)?\s*$",  # "of the Chief..."
+        "", title,
+    ).strip(" :–-")  # fmt: skip
     words = [
         w
         for w in re.findall(r"[A-Za-z][\w’'-]*", title)
@@ -202,7 +220,15 @@ def topic(title: str) -> str:
     proper_name = len(tokens) > 1 and tokens[1][:1].isupper()  # "Return Home Well programme"
     if len(words) > 1 and not words[0][1:2].isupper() and title[:1].isupper() and not proper_name:
         title = title[0].lower() + title[1:]
+    if proper_name and _NAMED_THING.search(title):
+        return "the " + title  # "looks at the Return Home Well hospital discharge programme"
     return title
+
+
+_NAMED_THING = re.compile(
+    r"\b(?:programme|project|scheme|service|pilot|model|fund|initiative|approach|partnership|"
+    r"pathfinder|network|trial)s?$"
+)
 
 
 def opening(document: SummaryRequest, found: list[Candidate]) -> tuple[str, int | None]:
@@ -249,7 +275,19 @@ def what_it_does(title: str, kind: str) -> str:
         name = name[0].lower() + name[1:] if name.lower().startswith("the ") else name
         verb = "looks into" if named["how"].lower() == "into" else "looks at"
         return f", {name}, {verb} {named['rest'].rstrip(' .')}"
+    titled = _TITLED.match(title)
+    if titled:  # "A long way from home: young people's experiences of..."
+        rest = titled["rest"].strip(" .")
+        if not rest.split()[1][:1].isupper():
+            rest = rest[0].lower() + rest[1:]
+        return f", “{(titled['a'] or titled['q']).strip()}”, looks at {rest}"
     return f" looks at {topic(title)}"
+
+
+# A title that is a name, then what it is about: the name opens with "A"/"An" or asks a question
+_TITLED = re.compile(
+    r"^(?:(?P<a>An?\s[^:?]{3,60}):|(?P<q>[^:?]{3,40}\?):?)\s+(?P<rest>[^:?]{20,})$"
+)
 
 
 def _sentence(text: str) -> str:
