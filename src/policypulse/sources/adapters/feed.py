@@ -14,6 +14,10 @@ from policypulse.catalogue.urls import canonical_url
 from policypulse.errors import SourceError
 from policypulse.sources.adapters import DiscoveredEntry
 
+# Flags feedparser raises on well-formed feeds: a body handed over without a Content-Type (as
+# here, always) or served as text/html, or a declared encoding that was overridden.
+_HARMLESS = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+
 
 def parse_feed(body: bytes, base_url: str) -> list[DiscoveredEntry]:
     """Entries of a feed; a feed too broken to yield any entry is an error."""
@@ -23,11 +27,13 @@ def parse_feed(body: bytes, base_url: str) -> list[DiscoveredEntry]:
 def read_feed(body: bytes, base_url: str) -> tuple[list[DiscoveredEntry], str]:
     """(entries, the feed's <ttl> in minutes or "")."""
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
-    if parsed.bozo and not parsed.entries:
+    if not parsed.entries and _unreadable(parsed):
         raise SourceError(f"{base_url} is not a readable feed: {parsed.get('bozo_exception')}")
     entries, seen = [], set()
     for item in parsed.entries:
-        link = item.get("link") or _first_alternate(item)
+        # FeedBurner's <link> is a redirect through its own host; the publisher's address is
+        # in <feedburner:origLink>.
+        link = item.get("feedburner_origlink") or item.get("link") or _first_alternate(item)
         if not link:
             continue
         url = urljoin(base_url, link)
@@ -45,6 +51,13 @@ def read_feed(body: bytes, base_url: str) -> tuple[list[DiscoveredEntry], str]:
             )
         )
     return entries, str(parsed.feed.get("ttl") or "")
+
+
+def _unreadable(parsed) -> bool:
+    """Not a feed at all, or a broken one: a well-formed feed with no items is just empty."""
+    if not parsed.version:
+        return True
+    return bool(parsed.bozo) and not isinstance(parsed.get("bozo_exception"), _HARMLESS)
 
 
 def _stamp(item) -> str:
