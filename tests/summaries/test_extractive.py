@@ -328,8 +328,11 @@ def test_a_sentence_naming_the_publication_gets_no_it_reports_that():
         ("Short custodial sentences and reoffending: a rapid evidence review", "review",
          "This review by Ofsted looks at short custodial sentences and reoffending."),
         ("A thematic inspection of work undertaken by the Probation Service", "inspection",
-         "This inspection by Ofsted looks at a thematic inspection of work undertaken by the "
-         "Probation Service."),
+         "This inspection by Ofsted looks at work undertaken by the Probation Service."),
+        ("County lines and child exploitation: practice guidance for youth workers", "guidance",
+         "This guidance by Ofsted looks at county lines and child exploitation."),
+        ("A thematic inspection of resettlement support for people leaving prison", "inspection",
+         "This inspection by Ofsted looks at resettlement support for people leaving prison."),
         ("Pressures on children's social care", "report",
          "This report by Ofsted looks at pressures on children's social care."),
     ],
@@ -371,3 +374,24 @@ def test_a_release_titled_with_months_is_not_title_case_and_a_one_body_name_gets
         "homelessness in England: April to June 2026.",
         None,
     )
+
+
+def test_a_sentence_glued_to_a_long_title_line_loses_the_title():
+    """The demo's refuge report read "...looks at mapping refuge provision for women and children
+    escaping domestic abuse. Mapping refuge provision for women and children escaping domestic
+    abuse This report, published jointly by...": a 14-word title line without a full stop,
+    then one line break, was glued to the first sentence."""
+    title = "Safe at last? Mapping refuge provision for women and children escaping domestic abuse"
+    text = (f"{title}\nThis report, published jointly by two charities, maps refuge provision "
+            "for women and children escaping domestic abuse in England. There were 3,940 refuge "
+            "spaces in England in September 2026, a shortfall of around 1,770 spaces against "
+            "the standard. 58% of referrals to refuges in 2025-26 were declined, most often "
+            "because no space was available.")  # fmt: skip
+    from policypulse.summaries.extractive import shortlist
+    from policypulse.summaries.text import candidates
+
+    found = shortlist(candidates(text, check=False), title)
+    # kept, without the title (before: glued to it, or dropped whole as a repeat of the title)
+    assert found[0].text.startswith("This report, published jointly by two charities, maps")
+    draft = extract(SummaryRequest(title, text, "Hearthstone Foundation"), Options(min_words=20))
+    assert "abuse This report" not in draft.text

@@ -13,6 +13,7 @@ word after the opening comes from the source, and the opening only from its meta
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from policypulse.summaries.backends import Draft, Options, SummaryRequest
@@ -191,7 +192,8 @@ def topic(title: str) -> str:
     """The title as the object of 'looks at': kind words and bracketed notes removed."""
     title = re.sub(r"\s*\([^()]*\)\s*$", "", title.strip()).strip(" .")
     title = re.sub(
-        r"^(?:an?\s+)?(?:evaluation|review|inspection|process evaluation)\s+of\s+(?:the\s+)?",
+        r"^(?:an?\s+)?(?:thematic\s+|joint\s+|rapid\s+)?(?:evaluation|review|inspection|"
+        r"process evaluation)\s+of\s+(?:the\s+)?",
         "", title, flags=re.I,
     )  # fmt: skip
     for _ in range(3):  # "X Evaluation - Final Report" sheds both
@@ -205,7 +207,8 @@ def topic(title: str) -> str:
     # annual report of the Chief Inspector": the subtitle only says what the opening already does
     title = re.sub(
         r"\s*[:–-]\s+(?i:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}(?i:study|review|evaluation|survey|"
-        r"analysis|report)(?:\s+(?:of|by)\s+(?:the\s+)?[A-Z][\w’' ]*)?\s*$",  # "of the Chief..."
+        r"analysis|report|guidance)(?:\s+(?:of|by)\s+(?:the\s+)?[A-Z][\w’' ]*"  # "of the Chief..."
+        r"|\s+for\s+[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,2})?\s*$",  # "...for youth workers"
         "", title,
     ).strip(" :–-")  # fmt: skip
     words = [
@@ -517,10 +520,25 @@ def shortlist(found: list[Candidate], title: str, size: int = 30) -> list[Candid
     keep = {c.position for c in found[:8]} | {c.position for c in best}
     for candidate in best:  # a dependent sentence needs the one before it
         keep.add(candidate.position - 1)
+    found = [_without_title(c, title) for c in found if c.position in keep]
     return [
         c for c in found
-        if c.position in keep and readable(c.text, c.bullet) and not _repeats_title(c.text, title)
+        if readable(c.text, c.bullet) and not _repeats_title(c.text, title)
     ]  # fmt: skip
+
+
+def _without_title(candidate: Candidate, title: str) -> Candidate:
+    """A sentence glued to the page's title line (a long headline with no full stop, then one
+    line break: "Mapping refuge provision for women escaping domestic abuse This report maps
+    ..."), without the title: the opening has already said it."""
+    text = candidate.text
+    for part in (title, *re.split(r"(?<=[?:])\s+", title)[1:]):
+        part = part.strip()
+        if word_count(part) >= 4 and text.lower().startswith(part.lower()):
+            rest = text[len(part) :].lstrip(" :–-")
+            if rest[:1].isupper() and word_count(rest) >= 6:
+                return replace(candidate, text=rest)
+    return candidate
 
 
 def sentence_features(
