@@ -395,3 +395,20 @@ def test_a_sentence_glued_to_a_long_title_line_loses_the_title():
     assert found[0].text.startswith("This report, published jointly by two charities, maps")
     draft = extract(SummaryRequest(title, text, "Hearthstone Foundation"), Options(min_words=20))
     assert "abuse This report" not in draft.text
+
+
+def test_a_self_description_with_a_published_by_clause_is_the_opening():
+    """ "This report, published jointly by A and B, maps..." was not recognised as the source
+    describing itself, so the opening fell back to the title."""
+    from policypulse.summaries.extractive import opening
+    from policypulse.summaries.text import candidates
+
+    text = ("This report, published jointly by Hearthstone Foundation and the Centre for Justice "
+            "Evidence, maps refuge provision for women and children escaping domestic abuse in "
+            "England.")  # fmt: skip
+    request = SummaryRequest("Safe at last?", text, "Hearthstone Foundation")
+    assert opening(request, candidates(text, check=False)) == (
+        "This report by the Hearthstone Foundation maps refuge provision for women and children "
+        "escaping domestic abuse in England.",
+        0,
+    )

@@ -62,8 +62,9 @@ _ASIDE = re.compile(
 _SELF_DESCRIPTION = re.compile(
     r"^(?:This|The)\s+(?:final\s+|interim\s+|annual\s+|latest\s+)?(?:report|publication|"
     r"release|study|evaluation|inspection|review|briefing|document|research|paper|survey|"
-    r"bulletin|strand|analysis|brief|guide|guidance|strategy|statistical release)\s+"
-    r"(?P<verb>provides|presents|sets out|examines|examined|looks at|reports|covers|summarises|"
+    r"bulletin|strand|analysis|brief|guide|guidance|strategy|statistical release)"
+    r"(?:\s*,\s+(?:published|produced|written|commissioned)\b[^,]{3,120},)?\s+"  # ", published by X,"
+    r"(?P<verb>provides|presents|sets out|examines|examined|looks at|reports|covers|summarises|maps|"
     r"details|explores|describes|assesses|assessed|considers|addresses|focuses|gives|"
     r"contains|brings together|draws on|is based|investigates|investigated|evaluates|"
     r"analyses|outlines|highlights|shows|finds|found)\b",
