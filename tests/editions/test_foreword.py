@@ -115,3 +115,20 @@ def test_a_long_draft_drops_second_picks_to_stay_within_300_words():
 def test_an_empty_edition_still_gets_a_draft():
     text = draft("June 2026", [], embed)
     assert text == DRAFT_MARK + "\n\nThe June 2026 digest brings together 0 new publications."
+
+
+def test_a_theme_is_a_whole_phrase_and_a_name_keeps_its_capitals():
+    """The demo's foreword named themes "return home well hospital" (a name cut from its head
+    noun), "long way from home" and "early inclusion pathfinder"."""
+    assert theme_name(["Evaluation of the Return Home Well hospital discharge programme"]) == (
+        "hospital discharge programme"
+    )
+    assert (
+        theme_name(
+            ["Evaluation of the Early Inclusion Pathfinder", "Early Inclusion Pathfinder: interim"]
+        )
+        == "Early Inclusion Pathfinder"
+    )
+    assert theme_name(["A long way from home: young people's care"]) == "“A long way from home”"
+    # a title in title case says nothing about names: lower case as before
+    assert theme_name(["Kinship Care Matters", "Kinship Care In Practice"]) == "kinship care"

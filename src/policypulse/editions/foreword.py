@@ -162,8 +162,64 @@ def theme_name(titles: list[str], summaries: list[str] = ()) -> str | None:
         return None
     said = [" ".join(_words(summary)) for summary in summaries]
     score = {p: n + 0.5 * sum(f" {p} " in f" {text} " for text in said) for p, n in counts.items()}
-    return max(score, key=lambda p: (score[p], -sum(w in _DULL for w in p.split()),
-                                     len(p.split()), -len(p)))  # fmt: skip
+    best = max(score, key=lambda p: (score[p], -sum(w in _DULL for w in p.split()),
+                                     _whole(p, titles), len(p.split()), -len(p)))  # fmt: skip
+    return _as_written(best, titles)
+
+
+def _runs(titles: list[str]):
+    """(words as written, words lower-cased) of each part of each title; a part's first word
+    is lower-cased as written unless the next word is capitalised too ("Young people's..."
+    but "Return Home Well...")."""
+    for title in titles:
+        for part in _BREAK.split(title):
+            written = [w.strip("’'") for w in _WORD.findall(part)]
+            if len(written) > 1 and not written[1][:1].isupper() and not written[0].isupper():
+                written[0] = written[0][:1].lower() + written[0][1:]
+            yield written, [w.lower() for w in written]
+
+
+def _whole(phrase: str, titles: list[str]) -> int:
+    """How whole a noun phrase the phrase is, at best, in a title: 2 when it neither starts nor
+    ends inside a longer one ("hospital discharge programme"), less when cut ("return home well
+    hospital" of "...Return Home Well hospital discharge programme" loses its head noun), -1
+    when it cuts a name in two ("Well hospital discharge programme")."""
+    target, best = phrase.split(), -1
+    for written, words in _runs(titles):
+        capital = [w[:1].isupper() for w in written]
+        if len(written) > 2 and sum(capital) / len(written) > 0.6:
+            capital = [False] * len(written)  # title case: no names to see
+        for start in range(len(words) - len(target) + 1):
+            stop = start + len(target)
+            if words[start:stop] != target:
+                continue
+            if (start and capital[start] and capital[start - 1]) or (
+                stop < len(words) and capital[stop - 1] and capital[stop]
+            ):
+                continue  # cuts a name
+            left = not start or words[start - 1] in _EDGE_WORDS or capital[start - 1]
+            right = stop == len(words) or words[stop] in _EDGE_WORDS
+            best = max(best, left + right)
+    return best
+
+
+def _as_written(phrase: str, titles: list[str]) -> str:
+    """The phrase with the capitals of a name kept ("Early Inclusion Pathfinder", not "early
+    inclusion pathfinder"), unless the title is in title case, where capitals say nothing."""
+    target = phrase.split()
+    for written, words in _runs(titles):
+        for start in range(len(words) - len(target) + 1):
+            if words[start : start + len(target)] != target:
+                continue
+            if start == 1 and len(words) == len(target) + 1 and words[0] in ("a", "an"):
+                # the whole title part is the phrase: "A long way from home" is a name
+                name = " ".join(written)
+                return f"“{name[:1].upper()}{name[1:]}”"
+            capitals = [w[:1].isupper() for w in written]
+            if len(written) > 2 and sum(capitals) / len(written) > 0.6:
+                return phrase  # title case: the capitals say nothing
+            return " ".join(written[start : start + len(target)])
+    return phrase
 
 
 def clusters(texts: list[str], embed, limit: int = 3) -> list[list[int]]:
