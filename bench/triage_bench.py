@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "corpus" / "pages.jsonl"
 BORDERLINE = ROOT / "tests" / "data" / "triage" / "borderline.jsonl"
 TYPE_SET = ROOT / "tests" / "data" / "triage" / "types.jsonl"
+TYPE_SET_HELD_OUT = ROOT / "tests" / "data" / "triage" / "types-held-out.jsonl"
 
 
 def limit_cores(cores: int) -> None:
@@ -186,6 +187,10 @@ def quality(rows, embed, config, model) -> None:
                 runs[f"types: {name}, 5 publisher folds, {label}"] = held_out(
                     path_gold, examples, taxonomy, embed, folds=5
                 )
+    if TYPE_SET_HELD_OUT.exists():  # never bundled: the shipped model as it is
+        runs["types: second type set (never bundled), bundled model"] = evaluate(
+            read_gold(TYPE_SET_HELD_OUT), model, embed
+        )
     for name, result in runs.items():
         print(
             f"{name}: n={result['n']} sector acc {result['sector']['accuracy']:.3f} "
