@@ -164,6 +164,8 @@ def test_acronyms_are_spelled_out_once():
     "title,expected",
     [
         ("Evaluation of Pause", "Pause"),
+        ("The Importance of Strengthening Prisoners' Family Ties",
+         "the Importance of Strengthening Prisoners' Family Ties"),
         ("Poverty, evictions and forced moves", "poverty, evictions and forced moves"),
         ("Youth Engagement Fund Evaluation - Final Report", "the Youth Engagement Fund"),
         ("Crime in England and Wales: year ending December 2019",

@@ -219,7 +219,9 @@ def topic(title: str) -> str:
     ]
     title_case = len(words) > 1 and sum(w[0].isupper() for w in words) / len(words) > 0.6
     if title_case:
-        return title if title.lower().startswith(("the ", "a ", "an ")) else "the " + title
+        if title.lower().startswith(("the ", "a ", "an ")):  # mid-sentence: "looks at the Lammy..."
+            return title[0].lower() + title[1:]
+        return "the " + title
     tokens = title.split()
     proper_name = len(tokens) > 1 and tokens[1][:1].isupper()  # "Return Home Well programme"
     if len(words) > 1 and not words[0][1:2].isupper() and title[:1].isupper() and not proper_name:
