@@ -179,46 +179,48 @@ def _runs(titles: list[str]):
             yield written, [w.lower() for w in written]
 
 
+def _places(phrase: str, titles: list[str]):
+    """(words as written, words lower-cased, capitalised?, start, stop) of each place a title
+    holds the phrase; in a title-case title no word counts as capitalised (capitals say
+    nothing there)."""
+    target = phrase.split()
+    for written, words in _runs(titles):
+        capital = [w[:1].isupper() for w in written]
+        if len(written) > 2 and sum(capital) / len(written) > 0.6:
+            capital = [False] * len(written)
+        for start in range(len(words) - len(target) + 1):
+            if words[start : start + len(target)] == target:
+                yield written, words, capital, start, start + len(target)
+
+
 def _whole(phrase: str, titles: list[str]) -> int:
     """How whole a noun phrase the phrase is, at best, in a title: 2 when it neither starts nor
     ends inside a longer one ("hospital discharge programme"), less when cut ("return home well
     hospital" of "...Return Home Well hospital discharge programme" loses its head noun), -1
     when it cuts a name in two ("Well hospital discharge programme")."""
-    target, best = phrase.split(), -1
-    for written, words in _runs(titles):
-        capital = [w[:1].isupper() for w in written]
-        if len(written) > 2 and sum(capital) / len(written) > 0.6:
-            capital = [False] * len(written)  # title case: no names to see
-        for start in range(len(words) - len(target) + 1):
-            stop = start + len(target)
-            if words[start:stop] != target:
-                continue
-            if (start and capital[start] and capital[start - 1]) or (
-                stop < len(words) and capital[stop - 1] and capital[stop]
-            ):
-                continue  # cuts a name
-            left = not start or words[start - 1] in _EDGE_WORDS or capital[start - 1]
-            right = stop == len(words) or words[stop] in _EDGE_WORDS
-            best = max(best, left + right)
+    best = -1
+    for _, words, capital, start, stop in _places(phrase, titles):
+        if (start and capital[start] and capital[start - 1]) or (
+            stop < len(words) and capital[stop - 1] and capital[stop]
+        ):
+            continue  # cuts a name
+        left = not start or words[start - 1] in _EDGE_WORDS or capital[start - 1]
+        right = stop == len(words) or words[stop] in _EDGE_WORDS
+        best = max(best, left + right)
     return best
 
 
 def _as_written(phrase: str, titles: list[str]) -> str:
     """The phrase with the capitals of a name kept ("Early Inclusion Pathfinder", not "early
-    inclusion pathfinder"), unless the title is in title case, where capitals say nothing."""
-    target = phrase.split()
-    for written, words in _runs(titles):
-        for start in range(len(words) - len(target) + 1):
-            if words[start : start + len(target)] != target:
-                continue
-            if start == 1 and len(words) == len(target) + 1 and words[0] in ("a", "an"):
-                # the whole title part is the phrase: "A long way from home" is a name
-                name = " ".join(written)
-                return f"“{name[:1].upper()}{name[1:]}”"
-            capitals = [w[:1].isupper() for w in written]
-            if len(written) > 2 and sum(capitals) / len(written) > 0.6:
-                return phrase  # title case: the capitals say nothing
-            return " ".join(written[start : start + len(target)])
+    inclusion pathfinder"), unless the title is in title case, where capitals say nothing; a
+    title part that is "A" + the phrase is a name and is quoted ("“A long way from home”")."""
+    for written, words, capital, start, stop in _places(phrase, titles):
+        if start == 1 and stop == len(words) and words[0] in ("a", "an"):
+            name = " ".join(written)
+            return f"“{name[:1].upper()}{name[1:]}”"
+        if not any(capital):
+            return phrase
+        return " ".join(written[start:stop])
     return phrase
 
 

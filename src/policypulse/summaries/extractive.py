@@ -180,10 +180,9 @@ def kind_of(title: str, text_start: str, type_: str) -> str:
             return kind
     if re.search(r"\bevaluation\b", text_start, re.I):
         return "evaluation"
-    if type_ == "briefing" and re.search(r"\bbriefing\b", title, re.I):
-        return "briefing"
-    if type_ == "briefing" and re.search(
-        r"\b(?:statistic|statistical|bulletin)", title + " " + text_start, re.I
+    if type_ == "briefing" and (
+        re.search(r"\bbriefing\b", title, re.I)
+        or re.search(r"\b(?:statistic|bulletin)", f"{title} {text_start}", re.I)
     ):
         return "briefing"  # editors: "This briefing reports on the outcome of each crime..."
     return "report"
@@ -259,6 +258,10 @@ _NAMED = re.compile(
     r"(?:review|inquiry|investigation|study)\s+(?P<how>into|of)\s+(?P<rest>.+)$",
     re.I,
 )
+# A title that is a name, then what it is about: the name opens with "A"/"An" or asks a question
+_TITLED = re.compile(
+    r"^(?:(?P<a>An?\s[^:?]{3,60}):|(?P<q>[^:?]{3,40}\?):?)\s+(?P<rest>[^:?]{20,})$"
+)
 
 
 def what_it_does(title: str, kind: str) -> str:
@@ -288,12 +291,6 @@ def what_it_does(title: str, kind: str) -> str:
             rest = rest[0].lower() + rest[1:]
         return f", “{(titled['a'] or titled['q']).strip()}”, looks at {rest}"
     return f" looks at {topic(title)}"
-
-
-# A title that is a name, then what it is about: the name opens with "A"/"An" or asks a question
-_TITLED = re.compile(
-    r"^(?:(?P<a>An?\s[^:?]{3,60}):|(?P<q>[^:?]{3,40}\?):?)\s+(?P<rest>[^:?]{20,})$"
-)
 
 
 def _sentence(text: str) -> str:
