@@ -5,6 +5,7 @@ import re
 import pytest
 
 from policypulse.catalogue.models import Publication
+from policypulse.harvest import services
 from policypulse.harvest.services import harvest
 from policypulse.sources.models import Source
 from policypulse.workspace import SourceConfig
@@ -129,9 +130,13 @@ class Interrupted(Exception):
 
 
 @pytest.mark.django_db
-def test_an_interrupted_run_can_be_rerun_safely(corpus_site, corpus, config, make_fetcher):
+def test_an_interrupted_run_can_be_rerun_safely(
+    corpus_site, corpus, config, make_fetcher, monkeypatch
+):
     """Stopped after five publications (Ctrl-C, a crash): the next run finishes the job,
-    stores nothing twice, and the feed's ETag is only kept once every entry is stored."""
+    stores nothing twice, and the feed's ETag is only kept once every entry is stored.
+    (Batches of four, so that the stop falls between batches of the 30 publications.)"""
+    monkeypatch.setattr(services, "BATCH_DOCUMENTS", 4)
     feed = corpus_site.routes["/feed.xml"]
 
     def feed_with_etag(handler):

@@ -1,0 +1,108 @@
+"""Storing fetched documents a batch at a time gives what storing them one by one gave."""
+
+import pytest
+
+from policypulse.catalogue import dedup
+from policypulse.catalogue.models import Attachment, Publication, PublicationAlias
+from policypulse.catalogue.urls import canonical_url
+from policypulse.harvest.documents import FetchedDocument, RawBody, _fingerprinted
+from policypulse.harvest.models import FetchCache, RawDocument
+from policypulse.harvest.services import _Run
+from policypulse.sources.adapters import DiscoveredEntry
+from policypulse.sources.models import Source
+
+BODY = (
+    "The inspection of {place} youth offending service found that 64% of children had a plan "
+    "reviewed within three months. Inspectors visited {visits} homes and read 120 case files, "
+    "and they recommend that the service shares its risk assessments with schools and health "
+    "partners before every review meeting. The board should check each month whether children "
+    "supervised in the community are safer, and report what it finds to the local authority, "
+    "the police and the courts. Caseloads rose by a fifth over the year, and the service has "
+    "not yet replaced the two managers who left in the spring of that year."
+)
+
+
+def item(source, number: int, *, url=None, title=None, text=None, **document_fields):
+    url = url or f"https://justice.example/reports/{number}"
+    text = text if text is not None else BODY.format(place=f"Town {number}", visits=number)
+    entry = DiscoveredEntry(url=url, title=title or f"Inspection of Town {number} youth justice")
+    document = FetchedDocument(entry=entry, url=url, title=entry.title, text=text,
+                               raw=[RawBody.of("page", url, text.encode())],
+                               **document_fields)  # fmt: skip
+    return (source, entry, None, _fingerprinted(document))
+
+
+def key(path: str) -> str:
+    return canonical_url(f"https://justice.example/{path}")
+
+
+@pytest.fixture
+def run(config):
+    run = _Run(config, fetcher=None)
+    run.near = dedup.NearDuplicates.from_database()
+    return run
+
+
+@pytest.fixture
+def source(db):
+    return Source.objects.create(name="inspections", url="https://justice.example/feed")
+
+
+@pytest.mark.django_db
+def test_new_publications_are_stored_together_with_their_raw_bytes(run, source):
+    items = [item(source, number) for number in range(5)]
+    assert run.store_many(items) == ["new"] * 5
+    stored = Publication.objects.order_by("pk")
+    assert [p.canonical_url for p in stored] == [key(f"reports/{n}") for n in range(5)]
+    assert all(p.minhash and p.content_hash and p.source_id == source.pk for p in stored)
+    assert RawDocument.objects.count() == 5
+    assert RawDocument.objects.get(publication=stored[2]).data() == items[2][3].text.encode()
+    # The run knows them: the same address again is not new.
+    assert run.store_many([item(source, 2)]) == ["unchanged"]
+
+
+@pytest.mark.django_db
+def test_a_mirror_in_the_same_batch_is_recognised_as_a_duplicate(run, source):
+    first = item(source, 1)
+    mirror = item(source, 1, url="https://mirror.example/copy-of-1")
+    other = item(source, 2)
+    assert run.store_many([first, other, mirror]) == ["new", "new", "duplicates"]
+    assert Publication.objects.count() == 2
+    alias = PublicationAlias.objects.get(
+        canonical_url=canonical_url("https://mirror.example/copy-of-1")
+    )
+    assert alias.publication.canonical_url == key("reports/1")
+
+
+@pytest.mark.django_db
+def test_one_stored_meanwhile_by_another_process_fails_alone(run, source):
+    """The batch's INSERT is refused (the address was stored after this run looked it up), so
+    each is stored on its own: only that one fails, the rest of the batch is kept."""
+    items = [item(source, number) for number in range(4)]
+    Publication.objects.create(canonical_url=key("reports/2"), title="Stored meanwhile")
+    results = run.store_many(items)
+    assert results[:2] == ["new", "new"] and results[3] == "new"
+    assert isinstance(results[2], Exception)
+    assert Publication.objects.count() == 4
+    assert Publication.objects.get(canonical_url=key("reports/2")).title == ("Stored meanwhile")
+
+
+@pytest.mark.django_db
+def test_nul_characters_attachments_redirects_and_validators_are_kept_as_one_by_one(run, source):
+    """bulk_create sends no pre_save signal: NUL characters are still dropped (PostgreSQL
+    refuses them); a redirect's address, report PDFs and the ETag are remembered as before."""
+    (_, entry, _, document) = doomed = item(source, 7, title="Youth\x00 justice in Town 7")
+    document.url = "https://justice.example/reports/7-moved"
+    document.etag = '"v7"'
+    document.attachments = [{"url": "https://justice.example/files/7.pdf", "title": "Report",
+                             "media_type": "application/pdf", "status": "ok", "pages": 3,
+                             "text": "Full\x00 report text", "error": ""}]  # fmt: skip
+    assert run.store_many([doomed, item(source, 8)]) == ["new", "new"]
+    publication = Publication.objects.get(canonical_url=key("reports/7"))
+    assert publication.title == "Youth justice in Town 7"
+    assert Attachment.objects.get(publication=publication).text == "Full report text"
+    assert set(publication.aliases.values_list("canonical_url", flat=True)) == {
+        key("reports/7-moved"),
+        key("files/7.pdf"),
+    }
+    assert FetchCache.objects.get(url_hash=FetchCache.key(entry.url)).etag == '"v7"'
