@@ -414,3 +414,42 @@ def test_a_self_description_with_a_published_by_clause_is_the_opening():
         "escaping domestic abuse in England.",
         0,
     )
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("A study of 820 residents in 46 supported housing schemes, examining their needs.",
+         "It is a study of 820 residents in 46 supported housing schemes, examining their needs."),
+        ("Quarterly official statistics on households owed relief duties in England.",
+         "It presents quarterly official statistics on households owed relief duties in England."),
+        ("Annual CQC report on the Mental Health Act.",
+         "It is an annual CQC report on the Mental Health Act."),
+        ("The regulator's annual assessment of adult social care, and what people who use "
+         "services have told it.",
+         "It is the regulator's annual assessment of adult social care, and what people who use "
+         "services have told it."),
+        # already sentences, or not a description: unchanged
+        ("The study of 40 prisons found that violence rose by 12%.", None),
+        ("In a survey of 380 youth workers carried out in 2026, 46% said they had concerns.",
+         None),
+        ("Data on 4,000 children were analysed.", None),
+        ("The current accountability framework for delivering education.", None),
+    ],
+)  # fmt: skip
+def test_a_publishers_verbless_description_becomes_a_sentence(description, expected):
+    """Every demo summary had the page's one-line description as its second 'sentence' ("A
+    study of 820 residents..."): a noun phrase no editor writes as a sentence of its own."""
+    assert compress(description) == (expected or description)
+
+
+def test_a_list_lead_in_without_its_list_is_not_chosen():
+    from policypulse.summaries.extractive import score
+    from policypulse.summaries.text import Candidate
+
+    def value(text):
+        return score(Candidate(text, 3, False, False, ""), ())
+
+    assert value("This report sets out recommendations relating to.") is None
+    assert value("The areas it looked at include:") is None
+    assert value("The review found that recommendations relating to staffing were ignored.")

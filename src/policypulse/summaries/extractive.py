@@ -339,7 +339,49 @@ def compress(sentence: str) -> str:
     sentence = sentence.replace("…", ".").rstrip()
     if sentence and sentence[0].islower():
         sentence = sentence[0].upper() + sentence[1:]
-    return _sentence(sentence)
+    return _sentence(as_sentence(sentence))
+
+
+# A publisher's one-line description of the publication: a noun phrase with no main verb
+# ("A study of 820 residents in 46 schemes, examining...", "Quarterly official statistics on
+# households owed...", "Research with 1,420 young people on...").
+_DESCRIPTION = re.compile(
+    r"^(?P<det>(?:An?|The|This|Its|[A-Z][\w’'&-]*(?:’s|'s))\s+)?(?P<head>(?:(?!(?i:in|at|on|of|"
+    r"by|for|to|with|from|as|an?|the|this|its|it|there|during|after|before|since|over|among|"
+    r"across|between|under)\b)[\w’'-]+\s+){0,5}?"
+    r"(?P<noun>(?i:study|studies|analysis|analyses|examination|assessment|review|survey|"
+    r"research|statistics|evaluation|case studies|overview|summary|collection|exploration|"
+    r"investigation|inspection|inquiry|mapping study|report|briefing|data|figures|estimates|"
+    r"findings)))"
+    r"\s+(?:of|on|with|by|into|for|from|about|looking at|exploring)\b"
+)
+_RELATIVE = re.compile(r"\b(?:who|which|that|whom|whose|where)\b[^,;]*")
+_MASS_NOUNS = {"research", "analysis", "analyses", "statistics", "data", "figures",
+               "estimates", "findings", "studies", "case studies"}  # fmt: skip
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|does|do|"
+    r"did|finds?|found|shows?|showed|suggests?|suggested|reveals?|revealed|highlights?|"
+    r"highlighted|concludes?|concluded|indicates?|indicated|recommends?|recommended|"
+    r"identifies|identified|argues?|argued|warns?|warned|says|said|rose|fell|grew|increased|"
+    r"decreased|remains?|remained|provides?|provided|sets out|set out|looks at|looked at|"
+    r"examines|examined|explores|explored|describes|described|covers|covered|estimates? that)\b",
+)
+
+
+def as_sentence(text: str) -> str:
+    """A description with no main verb, as an editor would write it: 'It is a study of...',
+    'It presents research with...'. Anything else is returned as it is."""
+    match = _DESCRIPTION.match(text)
+    # A verb of its own makes it a sentence already; one in a relative clause ("people who use
+    # services have told...") does not.
+    if not match or _FINITE.search(_RELATIVE.sub("", text)):
+        return text
+    rest = text if text[1:2].isupper() else text[0].lower() + text[1:]  # keep "NHS data..."
+    if match["det"]:
+        return text if match["det"].startswith(("This", "Its")) else f"It is {rest}"
+    if match["noun"].lower() in _MASS_NOUNS:
+        return f"It presents {rest}"
+    return f"It is {'an' if rest[0] in 'aeiouAEIOU' else 'a'} {rest}"
 
 
 @lru_cache(maxsize=1024)
@@ -388,6 +430,12 @@ def drop_first_person_clause(sentence: str, opinion_words: tuple[str, ...]) -> s
     return sentence
 
 
+_LIST_INTRO = re.compile(
+    r"\b(?:relating to|related to|including|includes?|such as|as follows|the following|"
+    r"namely|are|is|were|was)\s*[.:]?$"
+)
+
+
 def score(
     candidate: Candidate, opinion_words: tuple[str, ...], first_person: bool = False
 ) -> float | None:
@@ -399,6 +447,8 @@ def score(
     if _has_opinion(text, opinion_words):
         return None
     if _SKIP.search(text) or re.search(r"“|\"", text):
+        return None
+    if _LIST_INTRO.search(text):  # "...sets out recommendations relating to." (the list lost)
         return None
     words = word_count(text)
     value = 1.0 / (1 + 0.08 * candidate.position)
