@@ -453,3 +453,30 @@ def test_a_list_lead_in_without_its_list_is_not_chosen():
     assert value("This report sets out recommendations relating to.") is None
     assert value("The areas it looked at include:") is None
     assert value("The review found that recommendations relating to staffing were ignored.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Second, that the prices paid by local authorities were high.",
+         "The prices paid by local authorities were high."),
+        ("Firstly, councils could not find placements.", "Councils could not find placements."),
+        ("It found that that divisions were entrenched.", "It found that divisions were entrenched."),
+        ("Spending fell by 58% in the budget.1. The department estimates a gap.",
+         "Spending fell by 58% in the budget. The department estimates a gap."),
+        ("Spending fell by 58% in the budget.1", "Spending fell by 58% in the budget."),
+        ("Version 2.1 of the framework was published.", None),  # a figure, not a footnote
+    ],
+)  # fmt: skip
+def test_compression_drops_list_markers_doubled_words_and_footnote_marks(sentence, expected):
+    assert compress(sentence) == (expected or sentence)
+
+
+def test_a_sentence_that_leans_on_the_one_before_needs_it():
+    from policypulse.summaries.extractive import _DEPENDENT
+
+    for sentence in ("That’s encouraging and shows how hard employers worked.",
+                     "It matters because the workforce is changing.",
+                     "It's more than two years since unification."):  # fmt: skip
+        assert _DEPENDENT.match(sentence)
+    assert not _DEPENDENT.match("Its workforce grew by 1% in 2022/23.")

@@ -46,13 +46,15 @@ _SKIP = re.compile(
     re.I,
 )
 _DEPENDENT = re.compile(
-    r"^(?:This|That|These|It|They|Such|This figure|This number)\s+(?:is|was|were|are|"
-    r"represents?|shows?|means|compares|reflects|has|had|includes?|excludes?)\b"
+    r"^(?:(?:This|That|These|It|They|Such|This figure|This number)\s+(?:is|was|were|are|"
+    r"represents?|shows?|means|compares|reflects|has|had|includes?|excludes?|matters)\b"
+    r"|That[’']s\b|It[’']s\b)"
 )
 _CONNECTIVE = re.compile(
     r"^(?:However|Further to this|In addition|Additionally|Furthermore|Moreover|Overall|"
     r"Specifically|Importantly|Meanwhile|Similarly|Indeed|Therefore|Consequently|As a result|"
-    r"As a consequence|In particular|Finally|Also|Again|Nevertheless),\s+"
+    r"As a consequence|In particular|Finally|Also|Again|Nevertheless|First|Firstly|Second|"
+    r"Secondly|Third|Thirdly|Lastly),\s+(?:that\s+(?=\w+\s+\w+))?"  # "Second, that the prices..."
 )
 _ASIDE = re.compile(
     r"\s*\((?:for example|e\.g\.|i\.e\.|see|the Department|the Committee|hereafter)[^()]*\)"
@@ -337,6 +339,8 @@ def compress(sentence: str) -> str:
     sentence = re.sub(r"^(?:Our|The)\s+(study|report|research|evaluation|analysis)\b",
                       r"The \1", sentence)  # fmt: skip
     sentence = sentence.replace("…", ".").rstrip()
+    sentence = re.sub(r"\b(that|the|of|and|to) \1\b", r"\1", sentence)  # "found that that"
+    sentence = re.sub(r"(?<=[a-z])\.\d{1,2}\.?(?=\s|$)", ".", sentence)  # footnote: "budget.1."
     if sentence and sentence[0].islower():
         sentence = sentence[0].upper() + sentence[1:]
     return _sentence(as_sentence(sentence))
