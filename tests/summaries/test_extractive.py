@@ -480,3 +480,16 @@ def test_a_sentence_that_leans_on_the_one_before_needs_it():
                      "It's more than two years since unification."):  # fmt: skip
         assert _DEPENDENT.match(sentence)
     assert not _DEPENDENT.match("Its workforce grew by 1% in 2022/23.")
+
+
+def test_the_title_again_as_a_sentence_is_not_chosen_even_with_a_finding_word():
+    """'outcomes' is a finding word, so the Lammy Review's title line, repeated under the
+    opening that already names it, used to be chosen."""
+    title = ("The Lammy Review: An independent review into the treatment of, and outcomes for, "
+             "Black, Asian and Minority Ethnic individuals in the Criminal Justice System")  # fmt: skip
+    text = (f"{title}.\nMore students from Black, Asian and Minority Ethnic backgrounds are going "
+            "to university. Despite making up 14% of the population, they make up 25% of "
+            "prisoners, and over 40% of young people in custody.")  # fmt: skip
+    draft = extract(SummaryRequest(title, text, "Ministry of Justice"), Options(min_words=20))
+    assert draft.text.count("An independent review into") == 0
+    assert "25% of prisoners" in draft.text

@@ -490,6 +490,17 @@ def _figure_values(text: str) -> frozenset[float]:
     return frozenset(f.value for f in figures(_DATE.sub(" ", text)))
 
 
+def _all_title(text: str, title: str) -> bool:
+    """A sentence that is the title again, give or take a word or two: nothing the opening has
+    not said. (Held at selection, not in the shortlist, which the scorer learnt from.)"""
+    title_words, words = _content_words(title), _content_words(text)
+    return (
+        len(title_words) >= 3
+        and len(title_words & words) >= 0.8 * len(title_words)
+        and (len(words - title_words) <= 0.1 * len(words))
+    )
+
+
 def _repeats_title(text: str, title: str) -> bool:
     title_words = _content_words(title)
     return (
@@ -508,6 +519,7 @@ def select(
     chosen: dict[int, str] | None = None,
     quote_first_person: bool = False,
     learned: dict[int, float] | None = None,
+    title: str = "",
 ) -> dict[int, str]:
     """The best findings that fit the budget: {position: compressed sentence}.
 
@@ -517,6 +529,8 @@ def select(
     scored = []
     for candidate in found:
         if candidate.position == skip_position or candidate.position in chosen:
+            continue
+        if title and _all_title(candidate.text, title):
             continue
         value = score(candidate, opinion_words)
         if value is None and quote_first_person and _quotable(candidate.text, opinion_words):
@@ -712,10 +726,10 @@ def extract(
     budget = options.max_words - word_count(first) - RESERVE  # room for acronyms, a lead-in
     target = max(options.min_words, options.target_words) - word_count(first)
     learned = learned_values(found, document.title, opinion, scorer) if scorer else None
-    chosen = select(found, budget, target, skip, opinion, learned=learned)
+    chosen = select(found, budget, target, skip, opinion, learned=learned, title=document.title)
     if word_count(first) + sum(word_count(t) for t in chosen.values()) < options.min_words:
         chosen = select(found, budget, target, skip, opinion, chosen, quote_first_person=True,
-                        learned=learned)  # fmt: skip
+                        learned=learned, title=document.title)  # fmt: skip
     body = [chosen[position] for position in sorted(chosen)]
     if body:
         body[0] = _lead_in(body[0], kind)
