@@ -493,3 +493,13 @@ def test_the_title_again_as_a_sentence_is_not_chosen_even_with_a_finding_word():
     draft = extract(SummaryRequest(title, text, "Ministry of Justice"), Options(min_words=20))
     assert draft.text.count("An independent review into") == 0
     assert "25% of prisoners" in draft.text
+
+
+def test_a_press_headline_becomes_a_sentence():
+    assert (
+        compress("Recall decision was right in majority of IPP sentences – inspection finds")
+        == "The inspection finds that recall decision was right in majority of IPP sentences."
+    )
+    assert compress("HMP Leeds – report of an unannounced inspection finds") == (
+        "HMP Leeds – report of an unannounced inspection finds."
+    )

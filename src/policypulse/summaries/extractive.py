@@ -343,7 +343,26 @@ def compress(sentence: str) -> str:
     sentence = re.sub(r"(?<=[a-z])\.\d{1,2}\.?(?=\s|$)", ".", sentence)  # footnote: "budget.1."
     if sentence and sentence[0].islower():
         sentence = sentence[0].upper() + sentence[1:]
-    return _sentence(as_sentence(sentence))
+    return _sentence(as_sentence(_headline(sentence)))
+
+
+_HEADLINE = re.compile(
+    r"^(?P<claim>[A-Z][^–—]{20,}?)\s+[–—-]\s+(?:the\s+|a\s+)?(?:new\s+)?(?P<who>inspection|"
+    r"report|review|study|research|survey|inspectors|watchdog|regulator|ombudsman|inspectorate)"
+    r"\s+(?P<verb>finds|says|warns|reveals|shows)[.!]?$",
+    re.I,
+)
+
+
+def _headline(sentence: str) -> str:
+    """A press headline, as a sentence: 'Recall decisions were right – inspection finds' ->
+    'The inspection finds that recall decisions were right.'"""
+    match = _HEADLINE.match(sentence)
+    if not match:
+        return sentence
+    claim = match["claim"]
+    claim = claim if claim[1:2].isupper() else claim[0].lower() + claim[1:]
+    return f"The {match['who'].lower()} {match['verb'].lower()} that {claim}."
 
 
 # A publisher's one-line description of the publication: a noun phrase with no main verb
