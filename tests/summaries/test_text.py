@@ -106,3 +106,42 @@ def test_acronyms_defined_by_the_source():
         "ICSs": "Integrated Care Systems",
         "CASSRs": "Councils with Adult Social Services Responsibilities",
     }
+
+
+def test_a_short_list_under_its_lead_in_becomes_one_sentence():
+    from policypulse.summaries.text import candidates
+
+    text = """Other key findings are:
+- Issues with staff recruitment and retention.
+- Concerns for the well-being of women.
+- Children let down by poor provision; and
+- Mixed picture in Wales and in court custody.
+The review focused on two main themes:
+- Screening in custody.
+- Training for Wales staff.
+Inspectors visited 12 prisons, and they met 300 prisoners and staff.
+"""
+    found = [c.text for c in candidates(text, check=False)]
+    assert found[0] == (
+        "Other key findings are issues with staff recruitment and retention, concerns for the "
+        "well-being of women, children let down by poor provision and mixed picture in Wales "
+        "and in court custody."
+    )
+    # a noun phrase before the colon keeps it; a name mid-sentence keeps its capital
+    assert (
+        "The review focused on two main themes: screening in custody and training for Wales staff."
+        in found
+    )
+    assert "Issues with staff recruitment and retention." in found  # each item stays too
+
+
+def test_a_long_list_or_a_lone_short_lead_in_is_not_joined():
+    from policypulse.summaries.text import MAX_LIST_WORDS, candidates
+
+    item = " ".join(["word"] * (MAX_LIST_WORDS // 2))
+    text = (
+        f"The areas were:\n- First {item}.\n- Second {item}.\nThe report has 4 findings in all.\n"
+    )
+    found = [c.text for c in candidates(text, check=False)]
+    assert not any(text.startswith("The areas were") for text in found)
+    assert f"First {item}." in found

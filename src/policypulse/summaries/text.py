@@ -10,7 +10,7 @@ publication's own prose and tags each sentence with where it came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _BOUNDARY_CANDIDATE = re.compile(r"[.!?…][\"'’”)]?\s+(?=[A-Z0-9“\"‘(£])")
 _ABBREVIATIONS = {"mr", "mrs", "dr", "ms", "e.g", "i.e", "no", "vs", "st", "cf", "etc"}
@@ -154,13 +154,18 @@ def candidates(text: str, *, check: bool = True) -> list[Candidate]:
     position = 0
     paragraph: list[str] = []
 
+    def kept(sentence: str, is_bullet: bool) -> bool:
+        return readable(sentence, is_bullet) if check else sentence.count(" ") >= 5
+
     def flush(is_bullet: bool = False) -> None:
         nonlocal position
         block = " ".join(paragraph)
         paragraph.clear()
         for sentence in _split_glued(_split_at_boundaries(block)):
             sentence = clean_sentence(sentence)
-            if readable(sentence, is_bullet) if check else sentence.count(" ") >= 5:
+            # A lead-in and short list items are held until lists are joined (_lists_joined).
+            held = (sentence.endswith(":") and not is_bullet) or (is_bullet and " " in sentence)
+            if held or kept(sentence, is_bullet):
                 found.append(Candidate(sentence, position, key, is_bullet, heading))
                 position += 1
 
@@ -198,7 +203,53 @@ def candidates(text: str, *, check: bool = True) -> list[Candidate]:
         if line.endswith((".", "!", "?", "…", ":")):
             flush()
     flush()
-    return found
+    joined = [c for c in _lists_joined(found, text) if kept(c.text, c.bullet)]
+    return [replace(c, position=number) for number, c in enumerate(joined)]
+
+
+_LIST_LEAD_IN = re.compile(r"(?:\s+(?:the following|as follows|these|the following areas))?\s*:$")
+MAX_LIST_WORDS = 50
+_OPEN_END = re.compile(
+    r"\b(?:at|on|to|of|for|into|about|with|by|from|include|includes|included|including|were|"
+    r"are|was|is|be|covers?|covered|examines?|examined|considers?|considered|explores?|"
+    r"explored|focus(?:es|ed)? on|such as|namely)$"
+)
+
+
+def _lists_joined(found: list[Candidate], text: str) -> list[Candidate]:
+    """A lead-in ending in a colon, with the short list under it, as one sentence an editor
+    would write ('The review looked at screening, adjustments... and training.'): the lead-in
+    alone says nothing, and each item alone is a fragment. The items stay candidates too."""
+    joined = list(found)
+    for index, lead_in in enumerate(found):
+        if lead_in.bullet or not lead_in.text.endswith(":"):
+            continue
+        items = []
+        for item in found[index + 1 :]:
+            if not item.bullet or item.position != lead_in.position + len(items) + 1:
+                break
+            items.append(item.text.rstrip(" .;,").removesuffix("; and").removesuffix(" and"))
+        start = _LIST_LEAD_IN.sub("", lead_in.text)
+        words = word_count(start) + sum(word_count(item) for item in items)
+        if len(items) < 2 or words > MAX_LIST_WORDS or start == lead_in.text:
+            continue
+        items = [_mid_sentence(item.rstrip(" ;,"), text) for item in items]
+        colon = "" if _OPEN_END.search(start) else ":"  # "looked at X", "four themes: X"
+        sentence = f"{start}{colon} {', '.join(items[:-1])} and {items[-1]}."
+        joined[index] = Candidate(sentence, lead_in.position, lead_in.in_key_section, False,
+                                  lead_in.heading)  # fmt: skip
+    return joined
+
+
+def _mid_sentence(item: str, text: str) -> str:
+    """An item's first word as it would be written mid-sentence: lower case, unless the text
+    writes it with a capital elsewhere too (a name) or it is an acronym."""
+    first = item.split(" ", 1)[0]
+    if not first[:1].isupper() or first[1:2].isupper():
+        return item
+    if re.search(rf"[a-z,;] {re.escape(first)}\b", text):
+        return item  # written with a capital mid-sentence: a name
+    return first[:1].lower() + item[1:]
 
 
 _GLUED_START = re.compile(
