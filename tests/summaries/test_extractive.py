@@ -429,6 +429,11 @@ def test_a_self_description_with_a_published_by_clause_is_the_opening():
          "services have told it.",
          "It is the regulator's annual assessment of adult social care, and what people who use "
          "services have told it."),
+        (
+            "Practice guidance to help youth workers recognise signs that a child is exploited.",
+            "It presents practice guidance to help youth workers recognise signs that a child "
+            "is exploited.",
+        ),
         # already sentences, or not a description: unchanged
         ("The study of 40 prisons found that violence rose by 12%.", None),
         ("In a survey of 380 youth workers carried out in 2026, 46% said they had concerns.",

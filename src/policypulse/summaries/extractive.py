@@ -375,12 +375,12 @@ _DESCRIPTION = re.compile(
     r"(?P<noun>(?i:study|studies|analysis|analyses|examination|assessment|review|survey|"
     r"research|statistics|evaluation|case studies|overview|summary|collection|exploration|"
     r"investigation|inspection|inquiry|mapping study|report|briefing|data|figures|estimates|"
-    r"findings)))"
-    r"\s+(?:of|on|with|by|into|for|from|about|looking at|exploring)\b"
+    r"findings|guidance|advice)))"
+    r"\s+(?:of|on|with|by|into|for|from|about|looking at|exploring|to help|to support)\b"
 )
 _RELATIVE = re.compile(r"\b(?:who|which|that|whom|whose|where)\b[^,;]*")
 _MASS_NOUNS = {"research", "analysis", "analyses", "statistics", "data", "figures",
-               "estimates", "findings", "studies", "case studies"}  # fmt: skip
+               "estimates", "findings", "studies", "case studies", "guidance", "advice"}  # fmt: skip
 _FINITE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|does|do|"
     r"did|finds?|found|shows?|showed|suggests?|suggested|reveals?|revealed|highlights?|"
