@@ -3,11 +3,12 @@ PDFium can on a hostile PDF) costs one document, not the harvest."""
 
 import os
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 
 import pytest
 
 from policypulse.harvest import pool
-from policypulse.harvest.extract import extract_html, extract_pdf
+from policypulse.harvest.extract import extract_html, extract_pdf, fingerprint
 
 from .pdfs import plain_pdf
 
@@ -25,11 +26,17 @@ def workers():
 
 
 def test_workers_extract_what_the_process_would(workers):
+    """...and fingerprint the main document where they read it (an attachment is not)."""
     here = extract_html(PAGE, "https://example.org/r", "text/html")
     there = workers.html(PAGE, "https://example.org/r", "text/html")
-    assert there == here and "31% of prisoners" in there.text
+    assert replace(there, fingerprint=None) == here and "31% of prisoners" in there.text
+    assert there.fingerprint == fingerprint(here.text) and there.fingerprint[0]
     assert there.pdf_links == [("https://example.org/full.pdf", "Download the report (PDF)")]
-    assert workers.pdf(plain_pdf("Key findings")) == extract_pdf(plain_pdf("Key findings"))
+    report = plain_pdf("Key findings")
+    assert workers.pdf(report) == extract_pdf(report)
+    main = workers.pdf(report, fingerprinted=True)
+    assert replace(main, fingerprint=None) == extract_pdf(report)
+    assert main.fingerprint == fingerprint(main.text)
     assert workers.pdf(b"%PDF-1.4 broken").status == "corrupt"
 
 

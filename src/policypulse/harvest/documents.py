@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 
 import zstandard
 
-from policypulse.catalogue.dedup import signature
 from policypulse.errors import ExtractError, FetchError
 from policypulse.harvest.extract import (
     DOCX_MAGIC,
     PDF_MAGIC,
-    content_hash,
     extract_docx,
+    fingerprint,
     looks_like_html,
 )
 from policypulse.harvest.pool import LOCAL
@@ -80,6 +79,7 @@ class FetchedDocument:
     content_hash: str = ""
     signature: bytes | None = None
     raw: list[RawBody] = field(default_factory=list)  # empty unless asked to keep them
+    fingerprint: tuple[str, bytes | None] | None = None  # made with the text, if it was
 
 
 def fetch_document(
@@ -106,7 +106,7 @@ def fetch_document(
         document.raw.append(RawBody.of("page", response.url, response.body,
                                        response.content_type, response.charset or ""))  # fmt: skip
     if response.body.startswith(PDF_MAGIC) or response.content_type == "application/pdf":
-        _take_pdf(document, extractor.pdf(response.body), response.url)
+        _take_pdf(document, extractor.pdf(response.body, fingerprinted=True), response.url)
     else:
         page = extractor.html(response.body, response.url, response.content_type, response.charset,
                               main_selector=main_selector or None)  # fmt: skip
@@ -131,6 +131,7 @@ def _take_pdf(document: FetchedDocument, pdf, address: str) -> None:
     document.kind = "pdf"
     document.title = pdf.title or _title_from_url(address)
     document.text = pdf.text
+    document.fingerprint = pdf.fingerprint
     document.key_text = pdf.key_section
     document.status = pdf.status
     if pdf.status != "ok":
@@ -140,6 +141,7 @@ def _take_pdf(document: FetchedDocument, pdf, address: str) -> None:
 def _take_page(document: FetchedDocument, page) -> None:
     document.title = page.title
     document.text = page.text
+    document.fingerprint = page.fingerprint
     document.publisher = page.publisher
     document.published = page.published
     document.authors = page.authors
@@ -148,8 +150,7 @@ def _take_page(document: FetchedDocument, page) -> None:
 
 
 def _fingerprinted(document: FetchedDocument) -> FetchedDocument:
-    document.content_hash = content_hash(document.text) if document.text else ""
-    document.signature = signature(document.text)
+    document.content_hash, document.signature = document.fingerprint or fingerprint(document.text)
     return document
 
 

@@ -16,6 +16,7 @@ import trafilatura
 from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
+from policypulse.catalogue.fingerprints import signature
 from policypulse.decoding import decode_html, parse_html
 from policypulse.errors import ExtractError
 
@@ -38,6 +39,7 @@ class Extracted:
     pdf_links: list[tuple[str, str]] = field(default_factory=list)  # (url, link text)
     document_type: str = ""  # the publisher's own: govuk:format, GOV.UK's label, JSON-LD @type
     pdf_pages: dict[str, int] = field(default_factory=dict)  # stated "84 pages", by PDF URL
+    fingerprint: tuple[str, bytes | None] | None = None  # of `text`, if the extractor made it
 
 
 @dataclass
@@ -46,6 +48,7 @@ class PdfText:
     pages: list[str] = field(default_factory=list)
     title: str = ""
     error: str = ""
+    fingerprint: tuple[str, bytes | None] | None = None  # of `text`, if the extractor made it
 
     @property
     def text(self) -> str:
@@ -458,6 +461,11 @@ def key_section(pages: list[str], max_chars: int = 6000) -> str:
 def content_hash(text: str) -> str:
     normalised = " ".join(text.lower().split())
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def fingerprint(text: str) -> tuple[str, bytes | None]:
+    """(content hash, MinHash signature) of an extracted text: what de-duplication compares."""
+    return (content_hash(text) if text else "", signature(text))
 
 
 def _parse_date(value) -> datetime.date | None:

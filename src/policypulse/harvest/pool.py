@@ -18,18 +18,33 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from policypulse.errors import ExtractError
-from policypulse.harvest.extract import Extracted, PdfText, extract_html, extract_pdf
+from policypulse.harvest.extract import Extracted, PdfText, extract_html, extract_pdf, fingerprint
 
 
 class LocalExtractor:
-    """Extraction in the calling process (serialised by extract's lock)."""
+    """Extraction in the calling process (serialised by extract's lock). `fingerprinted` is
+    for the main document: a pool makes its fingerprint where it made the text."""
 
     def html(self, body: bytes, url: str, content_type: str = "", charset: str | None = None,
              **options) -> Extracted:  # fmt: skip
         return extract_html(body, url, content_type, charset, **options)
 
-    def pdf(self, body: bytes) -> PdfText:
+    def pdf(self, body: bytes, fingerprinted: bool = False) -> PdfText:
         return extract_pdf(body)
+
+
+def _html_fingerprinted(body: bytes, url: str, content_type: str, charset: str | None,
+                        **options) -> Extracted:  # fmt: skip
+    """In a worker: the page and its fingerprint, so the harvest's busy threads need not."""
+    page = extract_html(body, url, content_type, charset, **options)
+    page.fingerprint = fingerprint(page.text)
+    return page
+
+
+def _pdf_fingerprinted(body: bytes) -> PdfText:
+    pdf = extract_pdf(body)
+    pdf.fingerprint = fingerprint(pdf.text)
+    return pdf
 
 
 LOCAL = LocalExtractor()
@@ -46,13 +61,13 @@ class ProcessExtractor(LocalExtractor):
     def html(self, body: bytes, url: str, content_type: str = "", charset: str | None = None,
              **options) -> Extracted:  # fmt: skip
         try:
-            return self._submit(extract_html, body, url, content_type, charset, **options)
+            return self._submit(_html_fingerprinted, body, url, content_type, charset, **options)
         except BrokenProcessPool:
             raise ExtractError(f"{url}: the extraction process crashed on this page") from None
 
-    def pdf(self, body: bytes) -> PdfText:
+    def pdf(self, body: bytes, fingerprinted: bool = False) -> PdfText:
         try:
-            return self._submit(extract_pdf, body)
+            return self._submit(_pdf_fingerprinted if fingerprinted else extract_pdf, body)
         except BrokenProcessPool:
             return PdfText(status="corrupt", error="PDFium crashed reading it")
 
