@@ -22,7 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from policypulse.audit.services import record
@@ -511,7 +511,21 @@ class _Run:
         self.stored[canonical_url(document.url)] = publication.pk
 
     def store(self, source: Source, entry: DiscoveredEntry, known, document: FetchedDocument):
-        """Save one fetched document: ('new'|'updated'|'unchanged'|'duplicates', publication)."""
+        """Save one fetched document: ('new'|'updated'|'unchanged'|'duplicates', publication).
+        If another harvest (the scheduler's, say) stored the same address after this run
+        looked it up, that one stands: 'unchanged', not an error."""
+        try:
+            return self._store(source, entry, known, document)
+        except IntegrityError:
+            if known is not None:
+                raise
+            stored = dedup.find_known([canonical_url(entry.url)])
+            if stored is None:
+                raise
+            self.stored[canonical_url(entry.url)] = stored.pk
+            return "unchanged", stored
+
+    def _store(self, source: Source, entry: DiscoveredEntry, known, document: FetchedDocument):
         entry_key = canonical_url(entry.url)
         final_key = canonical_url(document.url)
         if document.not_modified:
