@@ -174,3 +174,48 @@ def test_an_interrupted_run_can_be_rerun_safely(
 
     (third,) = harvest(config, fetcher=make_fetcher())  # the feed says 304: nothing to do
     assert (third.new, third.unchanged, third.errors) == (0, 0, [])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_harvests_of_one_source_at_the_same_time(corpus_site, corpus, config, make_fetcher):
+    """The scheduler's harvest and an editor's `pulse harvest` overlap on PostgreSQL (each in
+    its own connection, committing as it goes): every publication is stored once, and what
+    the other run stored first is recognised (known, or the same text), never an error. (The
+    rarer race, both inserting one address at once, is test_batch_store's 'stored meanwhile'.)"""
+    import threading
+
+    from django.db import connection
+
+    from policypulse.harvest.services import sync_sources
+
+    if connection.vendor != "postgresql":
+        pytest.fail("needs PostgreSQL: scripts/test runs it with DATABASE_URL")
+    config.sources = [SourceConfig(name="corpus", url=corpus_site.url("/feed.xml"))]
+    sync_sources(config)
+    barrier, reports, crashes = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            reports.extend(harvest(config, fetcher=make_fetcher()))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            crashes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    from policypulse.catalogue.dedup import find_known
+    from policypulse.catalogue.urls import canonical_url
+
+    assert crashes == [] and len(reports) == 2
+    assert [r.errors for r in reports] == [[], []]
+    assert sum(r.new for r in reports) == Publication.objects.count()  # each stored once
+    for report in reports:
+        assert report.new + report.unchanged + report.duplicates == len(corpus)
+    for record in corpus:  # every page is in the catalogue, as itself or as a twin's alias
+        assert find_known([canonical_url(corpus_site.url(f"/pub/{record['id']}"))]), record["id"]
