@@ -458,6 +458,7 @@ def test_a_list_lead_in_without_its_list_is_not_chosen():
     assert value("This report sets out recommendations relating to.") is None
     assert value("The areas it looked at include:") is None
     assert value("The review found that recommendations relating to staffing were ignored.")
+    assert value("Keywords: prisons, probation, youth justice, resettlement and housing.") is None
 
 
 @pytest.mark.parametrize(
@@ -471,6 +472,11 @@ def test_a_list_lead_in_without_its_list_is_not_chosen():
          "Spending fell by 58% in the budget. The department estimates a gap."),
         ("Spending fell by 58% in the budget.1", "Spending fell by 58% in the budget."),
         ("Version 2.1 of the framework was published.", None),  # a figure, not a footnote
+        ("Funded by: Centre for Homelessness Impact in partnership with What Works.",
+         "It was funded by Centre for Homelessness Impact in partnership with What Works."),
+        ("There is still some way to go to achieve equality of provision and opportunity”.",
+         "There is still some way to go to achieve equality of provision and opportunity."),
+        ("It said: “there is still some way to go”.", None),
     ],
 )  # fmt: skip
 def test_compression_drops_list_markers_doubled_words_and_footnote_marks(sentence, expected):

@@ -340,9 +340,12 @@ def compress(sentence: str) -> str:
                       r"The \1", sentence)  # fmt: skip
     sentence = sentence.replace("…", ".").rstrip()
     sentence = re.sub(r"\b(that|the|of|and|to) \1\b", r"\1", sentence)  # "found that that"
+    if "”" in sentence and "“" not in sentence:  # the quotation began in another sentence
+        sentence = sentence.replace("”", "")
     sentence = re.sub(r"(?<=[a-z])\.\d{1,2}\.?(?=\s|$)", ".", sentence)  # footnote: "budget.1."
     if sentence and sentence[0].islower():
         sentence = sentence[0].upper() + sentence[1:]
+    sentence = _BY_LABEL.sub(lambda m: f"It was {m['verb'].lower()} by ", sentence)
     return _sentence(as_sentence(_headline(sentence)))
 
 
@@ -453,6 +456,11 @@ def drop_first_person_clause(sentence: str, opinion_words: tuple[str, ...]) -> s
     return sentence
 
 
+_LABEL = re.compile(r"^(?:Contact|ISBN|DOI|Keywords|Tags|Topics?|Publisher)\s*:\s", re.I)
+# "Funded by: X in partnership with Y" -> "It was funded by X in partnership with Y."
+_BY_LABEL = re.compile(
+    r"^(?P<verb>Funded|Commissioned|Written|Produced|Supported|Prepared|Authored)\s+by\s*:\s+"
+)
 _LIST_INTRO = re.compile(
     r"\b(?:relating to|related to|including|includes?|such as|as follows|the following|"
     r"namely|are|is|were|was)\s*[.:]?$"
@@ -472,6 +480,8 @@ def score(
     if _SKIP.search(text) or re.search(r"“|\"", text):
         return None
     if _LIST_INTRO.search(text):  # "...sets out recommendations relating to." (the list lost)
+        return None
+    if _LABEL.match(text):  # "Keywords: ...", "Contact: ..." (the page's metadata, not prose)
         return None
     words = word_count(text)
     value = 1.0 / (1 + 0.08 * candidate.position)
