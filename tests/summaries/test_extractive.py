@@ -186,6 +186,9 @@ def test_publisher_names_and_articles():
     assert with_article("HM Inspectorate of Prisons") == "HM Inspectorate of Prisons"
     assert with_article("Ofsted") == "Ofsted"
     assert with_article("NHS Digital") == "NHS Digital"
+    assert with_article("The Independent Review of Children's Social Care") == (
+        "the Independent Review of Children's Social Care"
+    )
     assert with_article("Children's Commissioner for England") == (
         "the Children's Commissioner for England"
     )
@@ -459,6 +462,9 @@ def test_a_list_lead_in_without_its_list_is_not_chosen():
     assert value("The areas it looked at include:") is None
     assert value("The review found that recommendations relating to staffing were ignored.")
     assert value("Keywords: prisons, probation, youth justice, resettlement and housing.") is None
+    assert value("Readers are encouraged to consult the main report for the methodology.") is None
+    assert value("Why knowing more about the great people who work in care matters.") is None
+    assert value("What is clear is that 40% of homes had no manager in post that year.")
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,8 @@ FINDING_CUES = re.compile(
 )
 _SKIP = re.compile(
     r"\b(thank|grateful|gratitude|acknowledg|would like to|feedback on|please|click|"
-    r"subscribe|follow us|\byou\b|\byour\b|invaluable|contents?\b|this page|this website|user feedback|privacy)",
+    r"subscribe|follow us|\byou\b|\byour\b|invaluable|contents?\b|this page|this website|user feedback|privacy|"
+    r"readers (?:are|is|should|may|can|will)\b)",
     re.I,
 )
 _DEPENDENT = re.compile(
@@ -164,6 +165,8 @@ def publisher_name(publisher: str) -> str:
 
 def with_article(name: str) -> str:
     """'the Department for Education', 'Ofsted', 'HM Inspectorate of Prisons', 'NHS Digital'."""
+    if name.startswith("The "):  # mid-sentence: "by the Independent Review of..."
+        return "the " + name[4:]
     if not name or name.lower().startswith("the ") or name.split()[0].isupper():
         return name
     # 'Ofsted and the Care Quality Commission' names two bodies and stays as it is; 'National
@@ -461,6 +464,9 @@ _LABEL = re.compile(r"^(?:Contact|ISBN|DOI|Keywords|Tags|Topics?|Publisher)\s*:\
 _BY_LABEL = re.compile(
     r"^(?P<verb>Funded|Commissioned|Written|Produced|Supported|Prepared|Authored)\s+by\s*:\s+"
 )
+_WH_HEADING = re.compile(
+    r"^(?:Why|How|What|Where|When|Who)\s+(?!is\b|are\b|was\b|were\b)\S+(?:\s+\S+){0,13}\.?$"
+)
 _LIST_INTRO = re.compile(
     r"\b(?:relating to|related to|including|includes?|such as|as follows|the following|"
     r"namely|are|is|were|was)\s*[.:]?$"
@@ -480,6 +486,8 @@ def score(
     if _SKIP.search(text) or re.search(r"“|\"", text):
         return None
     if _LIST_INTRO.search(text):  # "...sets out recommendations relating to." (the list lost)
+        return None
+    if _WH_HEADING.match(text):  # "Why knowing more about the people who work in care matters."
         return None
     if _LABEL.match(text):  # "Keywords: ...", "Contact: ..." (the page's metadata, not prose)
         return None
