@@ -105,3 +105,53 @@ def test_nul_characters_attachments_redirects_and_validators_are_kept_as_one_by_
         key("files/7.pdf"),
     }
     assert FetchCache.objects.get(url_hash=FetchCache.key(entry.url)).etag == '"v7"'
+
+
+@pytest.mark.django_db
+def test_the_source_listed_first_keeps_a_publication_two_sources_list(run, config):
+    """A joint report in two publishers' feeds: whichever copy is fetched first, the source
+    listed first in pulse.toml keeps it (its publisher suggests the sector), so two runs of
+    the same harvest give the same catalogue."""
+    from policypulse.workspace import SourceConfig
+
+    second = Source.objects.create(name="second", url="https://b.example/feed")
+    first = Source.objects.create(name="first", url="https://a.example/feed")
+    run.config.sources = [SourceConfig(name="first", url=first.url),
+                          SourceConfig(name="second", url=second.url)]  # fmt: skip
+    theirs = item(second, 5, url="https://b.example/joint-report")
+    ours = item(first, 5, url="https://a.example/joint-report")
+    assert run.store_many([theirs]) == ["new"]
+    assert run.store_many([ours]) == ["duplicates"]
+    (publication,) = Publication.objects.all()
+    assert publication.source == first
+    assert publication.canonical_url == canonical_url("https://a.example/joint-report")
+    assert publication.aliases.filter(canonical_url=canonical_url(theirs[1].url)).exists()
+    # ...and the other way round it stays: the first-listed source's copy came first.
+    assert run.store_many([item(second, 5, url="https://b.example/joint-report-2")]) == [
+        "duplicates"
+    ]
+    assert Publication.objects.get().source == first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("second_fetched_first", [True, False])
+def test_one_address_in_two_feeds_belongs_to_the_source_listed_first(
+    run, config, second_fetched_first
+):
+    """A partner's feed links the lead publisher's page: in either order, the source listed
+    first keeps it with its own publisher name, and the other's copy changes nothing (before,
+    the later copy overwrote the publisher: a run's edition depended on timing)."""
+    from policypulse.workspace import SourceConfig
+
+    lead = Source.objects.create(name="lead", url="https://a.example/feed", publisher="Lead Trust")
+    partner = Source.objects.create(name="partner", url="https://b.example/feed",
+                                    publisher="Partner Institute")  # fmt: skip
+    run.config.sources = [SourceConfig(name="lead", url=lead.url),
+                          SourceConfig(name="partner", url=partner.url)]  # fmt: skip
+    ours = item(lead, 3, url="https://a.example/report")
+    theirs = item(partner, 3, url="https://a.example/report?utm_source=partner")
+    first, then = (theirs, ours) if second_fetched_first else (ours, theirs)
+    assert run.store_many([first]) == ["new"]
+    assert run.store_many([then]) == ["unchanged"]
+    (publication,) = Publication.objects.all()
+    assert (publication.source, publication.publisher) == (lead, "Lead Trust")

@@ -321,12 +321,18 @@ class _Run:
         found = dedup.find_known_many([canonical_url(entry.url) for entry in entries])
         for entry in entries:
             known = found.get(canonical_url(entry.url))
-            if known and not dedup.entry_changed(known, entry, canonical_url(entry.url)):
+            # Stored this run by a source listed after this one: fetched again, to be ours (_store).
+            ours = known is not None and self._listed_before(state.source, known)
+            if (
+                known
+                and not ours
+                and not dedup.entry_changed(known, entry, canonical_url(entry.url))
+            ):
                 state.report.unchanged += 1
                 if self.on_entry:
                     self.on_entry(state.source, entry)
                 continue
-            validators = _validators(entry.url) if known else {}
+            validators = _validators(entry.url) if known and not ours else {}
             queue.append((state, entry, known, validators))
             planned += 1
         state.pending = planned
@@ -535,7 +541,15 @@ class _Run:
         attachment_keys = [canonical_url(a["url"]) for a in document.attachments]
         with transaction.atomic():
             publication = known or dedup.known_now([entry_key, final_key], self.stored)
-            adopted = None
+            adopted = twin_taken = None
+            # Listed by two sources, stored this run by the other: the source listed first in
+            # pulse.toml has it as it stores it, whichever fetched first (see _order).
+            order = self._order(source, publication) if publication else ""
+            if order == "after":
+                self.stored[entry_key] = self.stored[final_key] = publication.pk
+                return "unchanged", publication
+            taken = publication if order == "before" else None
+            reason = PublicationAlias.Reason.ATTACHMENT
             if publication is None:
                 # Its report PDF was stored first, as a publication of its own: adopt it.
                 publication = adopted = dedup.stored_report_pdf(attachment_keys)
@@ -545,10 +559,15 @@ class _Run:
                                         document.signature, self.near)  # fmt: skip
                 if found is not None:
                     twin, reason = found
-                    dedup.remember_alias(twin, entry_key, reason)
-                    dedup.remember_alias(twin, final_key, reason)
-                    self.stored[entry_key] = self.stored[final_key] = twin.pk
-                    return "duplicates", twin
+                    if not self._listed_before(source, twin):
+                        dedup.remember_alias(twin, entry_key, reason)
+                        dedup.remember_alias(twin, final_key, reason)
+                        self.stored[entry_key] = self.stored[final_key] = twin.pk
+                        return "duplicates", twin
+                    # Both copies came in this run, from two sources: the source listed first
+                    # keeps the publication, whichever copy was fetched first, so that a run
+                    # (and the sector its publisher suggests) does not depend on timing.
+                    publication = taken = twin_taken = twin
             values = self._values(source, entry, document)
             if publication is None:
                 publication = Publication.objects.create(canonical_url=entry_key, **values)
@@ -556,17 +575,17 @@ class _Run:
             else:
                 changed = publication.content_hash != values["content_hash"]
                 outcome = "updated" if changed and not adopted else "unchanged"
-                if adopted:
+                if adopted or twin_taken:
                     old_key = publication.canonical_url
                     values["canonical_url"] = entry_key
-                    outcome = "updated"
+                    outcome = "duplicates" if twin_taken else "updated"
                 for name, value in values.items():
-                    if name == "source" and publication.source_id:
+                    if name == "source" and publication.source_id and not taken:
                         continue  # the first source keeps the publication
                     setattr(publication, name, value)
                 publication.save()
-                if adopted:
-                    dedup.remember_alias(publication, old_key, PublicationAlias.Reason.ATTACHMENT)
+                if adopted or twin_taken:
+                    dedup.remember_alias(publication, old_key, reason)
             dedup.remember_alias(publication, final_key, PublicationAlias.Reason.REDIRECT)
             for attachment, key in zip(document.attachments, attachment_keys, strict=True):
                 Attachment.objects.update_or_create(
@@ -581,6 +600,21 @@ class _Run:
             self.near.add(publication.pk, document.signature)
         self.stored[entry_key] = self.stored[final_key] = publication.pk
         return outcome, publication
+
+    def _listed_before(self, source: Source, twin: Publication) -> bool:
+        return self._order(source, twin) == "before"
+
+    def _order(self, source: Source, stored: Publication) -> str:
+        """'before' or 'after': is `source` listed before or after the source that stored
+        `stored` earlier in this run (pulse.toml's order; then the order sources were added)?
+        '' when this run did not store it, or this source did."""
+        if stored.source_id in (None, source.pk) or stored.pk not in self.stored.values():
+            return ""
+        order = {declared.name: number for number, declared in enumerate(self.config.sources)}
+        other = Source.objects.filter(pk=stored.source_id).values_list("name", flat=True).first()
+        rank = len(order)
+        mine = (order.get(source.name, rank), source.pk)
+        return "before" if mine < (order.get(other, rank), stored.source_id) else "after"
 
     def _values(self, source: Source, entry: DiscoveredEntry, document: FetchedDocument) -> dict:
         return {
