@@ -264,6 +264,7 @@ class _Run:
         self.workers = max(1, config.harvest.concurrency)
         self.near: dedup.NearDuplicates | None = None
         self.stored: dict[str, int] = {}  # canonical URL -> publication id, this run
+        self.stored_ids: set[int] = set()  # the publications this run stored or met
         self.extractor = extractor_for(config.harvest.extraction_processes)
         self.waiting: list[tuple] = []  # (state, entry, known, document) fetched, not stored
         self.waiting_bytes = 0
@@ -513,8 +514,7 @@ class _Run:
         """After a new publication is committed: this run knows its addresses and text."""
         if self.near is not None and document.signature is not None:
             self.near.add(publication.pk, document.signature)
-        self.stored[canonical_url(entry.url)] = publication.pk
-        self.stored[canonical_url(document.url)] = publication.pk
+        self._known_as([canonical_url(entry.url), canonical_url(document.url)], publication.pk)
 
     def store(self, source: Source, entry: DiscoveredEntry, known, document: FetchedDocument):
         """Save one fetched document: ('new'|'updated'|'unchanged'|'duplicates', publication).
@@ -528,7 +528,7 @@ class _Run:
             stored = dedup.find_known([canonical_url(entry.url)])
             if stored is None:
                 raise
-            self.stored[canonical_url(entry.url)] = stored.pk
+            self._known_as([canonical_url(entry.url)], stored.pk)
             return "unchanged", stored
 
     def _store(self, source: Source, entry: DiscoveredEntry, known, document: FetchedDocument):
@@ -546,7 +546,7 @@ class _Run:
             # pulse.toml has it as it stores it, whichever fetched first (see _order).
             order = self._order(source, publication) if publication else ""
             if order == "after":
-                self.stored[entry_key] = self.stored[final_key] = publication.pk
+                self._known_as([entry_key, final_key], publication.pk)
                 return "unchanged", publication
             taken = publication if order == "before" else None
             reason = PublicationAlias.Reason.ATTACHMENT
@@ -562,7 +562,7 @@ class _Run:
                     if not self._listed_before(source, twin):
                         dedup.remember_alias(twin, entry_key, reason)
                         dedup.remember_alias(twin, final_key, reason)
-                        self.stored[entry_key] = self.stored[final_key] = twin.pk
+                        self._known_as([entry_key, final_key], twin.pk)
                         return "duplicates", twin
                     # Both copies came in this run, from two sources: the source listed first
                     # keeps the publication, whichever copy was fetched first, so that a run
@@ -598,8 +598,13 @@ class _Run:
             _remember_validators(entry.url, document)
         if self.near is not None and outcome == "new":
             self.near.add(publication.pk, document.signature)
-        self.stored[entry_key] = self.stored[final_key] = publication.pk
+        self._known_as([entry_key, final_key], publication.pk)
         return outcome, publication
+
+    def _known_as(self, keys: list[str], pk: int) -> None:
+        for key in keys:
+            self.stored[key] = pk
+        self.stored_ids.add(pk)
 
     def _listed_before(self, source: Source, twin: Publication) -> bool:
         return self._order(source, twin) == "before"
@@ -608,7 +613,7 @@ class _Run:
         """'before' or 'after': is `source` listed before or after the source that stored
         `stored` earlier in this run (pulse.toml's order; then the order sources were added)?
         '' when this run did not store it, or this source did."""
-        if stored.source_id in (None, source.pk) or stored.pk not in self.stored.values():
+        if stored.source_id in (None, source.pk) or stored.pk not in self.stored_ids:
             return ""
         order = {declared.name: number for number, declared in enumerate(self.config.sources)}
         other = Source.objects.filter(pk=stored.source_id).values_list("name", flat=True).first()
