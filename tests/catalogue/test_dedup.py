@@ -9,15 +9,8 @@ import pytest
 from datasketch import MinHash
 from weasyprint import HTML
 
-from policypulse.catalogue.dedup import (
-    NUM_PERM,
-    SCHEME,
-    NearDuplicates,
-    find_twin,
-    shingles,
-    signature,
-    similarity,
-)
+from policypulse.catalogue.dedup import NearDuplicates, find_twin, similarity
+from policypulse.catalogue.fingerprints import NUM_PERM, SCHEME, shingles, signature
 from policypulse.catalogue.models import Publication, PublicationAlias
 from policypulse.harvest.models import FetchCache
 from policypulse.harvest.services import add_item, harvest

@@ -14,7 +14,7 @@ must agree on the title (one normalised title inside the other: a mirror may add
 download") and on its figures (the numbers of one text, in order, among the other's: a mirror
 may add page chrome such as "Views 12,345", never change a figure).
 
-The hard parts (`signature`, `NearDuplicates`, `titles_agree`, `figures_agree`) are pure; the
+The hard parts (`fingerprints.signature`, `NearDuplicates`, `titles_agree`, `figures_agree`) are pure; the
 functions below them load and save.
 """
 
@@ -28,16 +28,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from django.db import connection
 
-from policypulse.catalogue.fingerprints import (  # noqa: F401 - the signature, re-exported
-    _PERMUTATIONS,
-    MAX_WORDS,
-    MIN_WORDS,
-    NUM_PERM,
-    SCHEME,
-    WORD,
-    shingles,
-    signature,
-)
+from policypulse.catalogue.fingerprints import _PERMUTATIONS, NUM_PERM, SCHEME, WORD
 from policypulse.catalogue.models import Publication, PublicationAlias
 
 THRESHOLD = 0.7

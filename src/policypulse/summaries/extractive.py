@@ -527,24 +527,16 @@ def _figure_values(text: str) -> frozenset[float]:
     return frozenset(f.value for f in figures(_DATE.sub(" ", text)))
 
 
-def _all_title(text: str, title: str) -> bool:
-    """A sentence that is the title again, give or take a word or two: nothing the opening has
-    not said. (Held at selection, not in the shortlist, which the scorer learnt from.)"""
+def _repeats_title(text: str, title: str, *, findings_too: bool = False) -> bool:
+    """The title again, as a sentence: nothing the opening has not said. A sentence holding
+    the title's words and a finding stays, unless `findings_too` and it is nearly all title
+    (checked at selection, not in the shortlist the scorer learnt from)."""
     title_words, words = _content_words(title), _content_words(text)
-    return (
-        len(title_words) >= 3
-        and len(title_words & words) >= 0.8 * len(title_words)
-        and (len(words - title_words) <= 0.1 * len(words))
-    )
-
-
-def _repeats_title(text: str, title: str) -> bool:
-    title_words = _content_words(title)
-    return (
-        len(title_words) >= 3
-        and len(title_words & _content_words(text)) >= 0.8 * len(title_words)
-        and not FINDING_CUES.search(text)
-    )
+    if len(title_words) < 3 or len(title_words & words) < 0.8 * len(title_words):
+        return False
+    if not FINDING_CUES.search(text):
+        return True
+    return findings_too and len(words - title_words) <= 0.1 * len(words)
 
 
 def select(
@@ -567,7 +559,7 @@ def select(
     for candidate in found:
         if candidate.position == skip_position or candidate.position in chosen:
             continue
-        if title and _all_title(candidate.text, title):
+        if title and _repeats_title(candidate.text, title, findings_too=True):
             continue
         value = score(candidate, opinion_words)
         if value is None and quote_first_person and _quotable(candidate.text, opinion_words):

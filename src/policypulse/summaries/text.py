@@ -231,7 +231,7 @@ def _lists_joined(found: list[Candidate], text: str) -> list[Candidate]:
             items.append(item.text.rstrip(" .;,").removesuffix("; and").removesuffix(" and"))
         start = _LIST_LEAD_IN.sub("", lead_in.text)
         words = word_count(start) + sum(word_count(item) for item in items)
-        if len(items) < 2 or words > MAX_LIST_WORDS or start == lead_in.text:
+        if len(items) < 2 or words > MAX_LIST_WORDS:
             continue
         items = [_mid_sentence(item.rstrip(" ;,"), text) for item in items]
         colon = "" if _OPEN_END.search(start) else ":"  # "looked at X", "four themes: X"
