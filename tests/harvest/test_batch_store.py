@@ -7,7 +7,7 @@ from policypulse.catalogue.models import Attachment, Publication, PublicationAli
 from policypulse.catalogue.urls import canonical_url
 from policypulse.harvest.documents import FetchedDocument, RawBody, _fingerprinted
 from policypulse.harvest.models import FetchCache, RawDocument
-from policypulse.harvest.services import _Run
+from policypulse.harvest.services import _Held, _Run
 from policypulse.sources.adapters import DiscoveredEntry
 from policypulse.sources.models import Source
 
@@ -72,6 +72,41 @@ def test_a_mirror_in_the_same_batch_is_recognised_as_a_duplicate(run, source):
         canonical_url=canonical_url("https://mirror.example/copy-of-1")
     )
     assert alias.publication.canonical_url == key("reports/1")
+
+
+def test_an_item_tied_to_one_held_back_waits_for_it():
+    """Held back for a batch, an item ties a later one by any address (its page, where it
+    redirected, a report PDF), by the same text or by nearly the same text; others are free,
+    however many are held."""
+    other = (
+        "A survey of 2,000 parents finds that childcare costs rose faster than wages in "
+        "every region, and that one family in three cut back on other spending to pay."
+    )
+    held = _Held()
+    first = item(None, 1)
+    first[3].url = "https://justice.example/reports/1-moved"
+    first[3].attachments = [{"url": "https://justice.example/files/1.pdf"}]
+    assert not held.related(first[1], first[3])
+    held.add(0, first[1], first[3])
+    for number in range(2, 40):
+        held.add(number, item(None, number)[1], item(None, number)[3])
+    assert held.numbers == [0, *range(2, 40)]
+    for url in (
+        "https://justice.example/reports/1-moved",
+        "http://www.justice.example/files/1.pdf/",
+    ):
+        _, entry, _, document = item(None, 100, url=url, text=other)
+        assert held.related(entry, document), url
+    same = item(None, 1, url="https://mirror.example/a")  # the same text at another address
+    assert held.related(same[1], same[3])
+    near = item(None, 1, url="https://mirror.example/b", text=BODY.format(place="Town 1", visits=1)
+                + " Published by the inspectorate.")  # fmt: skip
+    assert near[3].content_hash != first[3].content_hash
+    assert held.related(near[1], near[3])
+    free = item(None, 500, text=other)
+    assert not held.related(free[1], free[3])
+    unsigned = item(None, 501, text="")
+    assert not held.related(unsigned[1], unsigned[3])
 
 
 @pytest.mark.django_db

@@ -49,6 +49,19 @@ def similarity(first: bytes, second: bytes) -> float:
     return float(np.count_nonzero(a == b)) / float(len(a))
 
 
+def stack(signatures: list[bytes]) -> np.ndarray:
+    """Signatures as the rows of one array, to compare one against all at once."""
+    return np.vstack([np.frombuffer(bytes(stored), np.uint64) for stored in signatures])
+
+
+def most_similar(stored: bytes, stacked: np.ndarray) -> float:
+    """The highest `similarity` of a signature to the rows of `stack(...)`."""
+    values = np.frombuffer(bytes(stored), np.uint64)
+    if stacked.shape[1] != len(values):
+        raise ValueError("signatures of different lengths do not compare")
+    return float(np.count_nonzero(stacked == values, axis=1).max()) / float(len(values))
+
+
 class NearDuplicates:
     """An in-memory LSH index of publication signatures, keyed by publication id."""
 

@@ -1,5 +1,6 @@
 """Canonical URLs: one spelling per publication, whatever link it was found by."""
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMETERS = {
@@ -9,6 +10,7 @@ TRACKING_PARAMETERS = {
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@lru_cache(maxsize=16384)  # a harvest asks again for every address it compares
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, https for http, no default port, fragment, tracking
     parameters (utm_* and friends) or trailing slash; the remaining query sorted.

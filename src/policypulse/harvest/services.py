@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import queue as queues
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -277,6 +278,15 @@ class _Run:
         self.near = dedup.NearDuplicates.from_database()
         queue: deque = deque()
         running: dict[Future, tuple] = {}
+        # Finished jobs arrive here, one at a time: `wait` on every running future would set
+        # up and tear down a waiter on each of them per finished job.
+        finished: queues.SimpleQueue[Future] = queues.SimpleQueue()
+
+        def submit(*job) -> Future:
+            future = pool.submit(*job)
+            future.add_done_callback(finished.put)
+            return future
+
         with ThreadPoolExecutor(self.workers, thread_name_prefix="harvest") as pool:
             for state in states.values():
                 state.validators = (state.source.etag, state.source.last_modified)
@@ -284,22 +294,18 @@ class _Run:
                 if adapter is None:
                     self._source_failed(state, f"no adapter for kind {state.source.kind!r}")
                     continue
-                running[pool.submit(adapter.discover, state.source, self.fetcher)] = (
-                    "discover",
-                    state,
-                )
+                running[submit(adapter.discover, state.source, self.fetcher)] = ("discover", state)
             while running:
-                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for future in done:
-                    what, state, *rest = running.pop(future)
-                    if what == "discover":
-                        self._discovered(state, future, queue)
-                    else:
-                        self._fetched(state, future, *rest)
+                future = finished.get()
+                what, state, *rest = running.pop(future)
+                if what == "discover":
+                    self._discovered(state, future, queue)
+                else:
+                    self._fetched(state, future, *rest)
                 # Top up: a bounded number of documents in flight keeps memory flat.
                 while queue and len(running) < self.workers * 2:
                     state, entry, known, validators = queue.popleft()
-                    job = pool.submit(self._fetch_job, state.source, entry, validators)
+                    job = submit(self._fetch_job, state.source, entry, validators)
                     running[job] = ("fetch", state, entry, known)
                 if self.waiting and (not running or self._batch_full()):
                     self._flush()
@@ -418,21 +424,19 @@ class _Run:
         catalogue as it stands (a known one, a possible twin of one held back, a PDF to adopt)
         first writes what is held, then is stored on its own, as `store` always did."""
         results: list = [None] * len(items)
-        held: list[int] = []
+        held = _Held()
         for number, item in enumerate(items):
             source, entry, known, document = item
             try:
-                if not _related(item, [items[i] for i in held]) and self._new_for_sure(
-                    entry, known, document
-                ):
-                    held.append(number)
+                if not held.related(entry, document) and self._new_for_sure(entry, known, document):
+                    held.add(number, entry, document)
                     continue
-                self._write_held(items, held, results)
-                held = []
+                self._write_held(items, held.numbers, results)
+                held = _Held()
                 results[number] = self.store(*item)[0]
             except Exception as exc:  # noqa: BLE001 - reported against this item only
                 results[number] = exc
-        self._write_held(items, held, results)
+        self._write_held(items, held.numbers, results)
         return results
 
     def _new_for_sure(self, entry: DiscoveredEntry, known, document: FetchedDocument) -> bool:
@@ -648,21 +652,44 @@ def _keys(entry: DiscoveredEntry, document: FetchedDocument) -> set[str]:
             *(canonical_url(a["url"]) for a in document.attachments)}  # fmt: skip
 
 
-def _related(item: tuple, held: list[tuple]) -> bool:
-    """Might this fetched item be, or adopt, one held back for the batch (a shared address,
-    the same text, nearly the same text)? Then it waits until they are stored, and is stored
-    against them as against any publication (the held ones are not in the catalogue yet)."""
-    _, entry, _, document = item
-    keys = _keys(entry, document)
-    for _, other_entry, _, other in held:
-        if keys & _keys(other_entry, other):
+class _Held:
+    """The new publications held back for one batch, and what would tie a later fetched item
+    to one of them (a shared address, the same text, nearly the same text): such an item
+    waits until they are stored, and is stored against them as against any publication (the
+    held ones are not in the catalogue yet). Kept as sets and one array as items are added,
+    so checking an item costs the same however many are held."""
+
+    def __init__(self):
+        self.numbers: list[int] = []
+        self.keys: set[str] = set()
+        self.hashes: set[str] = set()
+        self.signatures: list[bytes] = []
+        self._matrix = None  # the signatures stacked, made when first compared
+
+    def add(self, number: int, entry: DiscoveredEntry, document: FetchedDocument) -> None:
+        self.numbers.append(number)
+        self.keys |= _keys(entry, document)
+        if document.content_hash:
+            self.hashes.add(document.content_hash)
+        if document.signature is not None:
+            self.signatures.append(bytes(document.signature))
+            self._matrix = None
+
+    def related(self, entry: DiscoveredEntry, document: FetchedDocument) -> bool:
+        if not self.numbers:
+            return False
+        if not self.keys.isdisjoint(_keys(entry, document)):
             return True
-        if document.content_hash and document.content_hash == other.content_hash:
+        if document.content_hash and document.content_hash in self.hashes:
             return True
-        both = document.signature is not None and other.signature is not None
-        if both and dedup.similarity(document.signature, other.signature) >= dedup.THRESHOLD:
-            return True
-    return False
+        if document.signature is None or not self.signatures:
+            return False
+        return dedup.most_similar(document.signature, self._stacked()) >= dedup.THRESHOLD
+
+    def _stacked(self):
+        if self._matrix is None:
+            self._matrix = dedup.stack(self.signatures)
+        return self._matrix
 
 
 def _validators(url: str | None) -> dict:
