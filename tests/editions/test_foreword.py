@@ -132,3 +132,34 @@ def test_a_theme_is_a_whole_phrase_and_a_name_keeps_its_capitals():
     assert theme_name(["A long way from home: young people's care"]) == "“A long way from home”"
     # a title in title case says nothing about names: lower case as before
     assert theme_name(["Kinship Care Matters", "Kinship Care In Practice"]) == "kinship care"
+
+
+def test_a_role_is_not_a_theme_and_one_named_thing_takes_the():
+    """A month of inspectorates' annual reports was "gathered around chief inspector"; "female
+    offender strategy" and "Mental Health Act" read without their article."""
+    annual = ["HM Chief Inspector of Prisons annual report 2022-23",
+              "Chief Inspector of Probation: annual report 2021"]  # fmt: skip
+    assert "chief inspector" not in (theme_name(annual) or "")
+    months = [entry(20 + i, "justice", "report", "Ministry of Justice", title,
+                    "This report by the Ministry of Justice looks at women. It found that 60% "
+                    "of women had a plan.")
+              for i, title in enumerate(["The female offender strategy: two years on",
+                                         "Delivering the female offender strategy"])]  # fmt: skip
+    text = draft("July 2026", compose(months, [("justice", "Justice")], [("report", "Reports")]),
+                 embed)  # fmt: skip
+    assert "gathered around the female offender strategy." in text
+
+
+def test_our_own_lead_in_is_not_a_finding_and_a_publisher_in_the_title_is_not_repeated():
+    background = ("This review by Ofsted looks at local area inspections. It reports that the "
+                  "minister asked Ofsted to inspect every local area over five years.")  # fmt: skip
+    assert finding_of(background) is None
+    assert finding_of(background.replace("asked", "found that 40% of areas were")) is not None
+    named = entry(30, "adult-care", "report", "Commission on Funding of Care and Support",
+                  "Fairer Care Funding: the report of the Commission on Funding of Care and Support",
+                  "This report looks at care funding. It recommends that the threshold rises to "
+                  "£100,000.")  # fmt: skip
+    text = draft("July 2026", compose([named], [("adult-care", "Adult care")],
+                                      [("report", "Reports")]), embed)  # fmt: skip
+    assert "Of most interest is Fairer Care Funding: the report of the Commission on Funding of " \
+           "Care and Support. It recommends" in text  # fmt: skip

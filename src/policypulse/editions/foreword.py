@@ -104,6 +104,17 @@ _DULL = frozenset(
         "october",
         "november",
         "december",
+        # roles and stages name who wrote or when, not what about: "chief inspector" was
+        # the justice theme of a month of inspectorates' annual reports
+        "chief",
+        "inspector",
+        "inspectors",
+        "inspectorate",
+        "commissioner",
+        "ombudsman",
+        "minister",
+        "secretary",
+        "progress",
     ]
 )
 _FINDING = re.compile(
@@ -112,6 +123,15 @@ _FINDING = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
+# The summaries' own lead-in ("It reports that ...") says nothing about whether a finding follows.
+_LEAD_IN = re.compile(r"^It (?:reports|found) that ")
+# A theme that is one thing, named ("the Mental Health Act", "the female offender strategy"),
+# takes "the"; a field or a plural ("home care", "youth offending services") does not.
+_ONE_THING = frozenset(
+    ["act", "bill", "strategy", "programme", "review", "plan", "framework", "fund", "inquiry",
+     "commission", "service", "system", "scheme", "pilot", "initiative", "reform", "standard",
+     "pathfinder", "survey", "project", "partnership", "model", "trial", "network", "approach"]
+)  # fmt: skip
 
 
 @dataclass
@@ -256,7 +276,7 @@ def finding_of(summary: str) -> str | None:
     """The first sentence after the opening that reads as a finding (figures or finding words)."""
     sentences = split_sentences(summary)
     for sentence in sentences[1:] or sentences:
-        if _FINDING.search(sentence) and word_count(sentence) <= 45:
+        if _FINDING.search(_LEAD_IN.sub("", sentence)) and word_count(sentence) <= 45:
             return sentence.strip()
     return None
 
@@ -279,6 +299,23 @@ def picks(entries, limit: int = 2) -> list[Pick]:
     return chosen
 
 
+def _named(theme: str) -> str:
+    """A theme as it reads in "gathered around ...": "the" before one thing that is named."""
+    last = theme.split()[-1].lower()
+    if theme[:1] != "“" and last in _ONE_THING and not theme.lower().startswith("the "):
+        return "the " + theme
+    return theme
+
+
+def _from(title: str, publisher: str) -> str:
+    """' from the publisher', unless the title names it already ("Fairer Care Funding: the
+    report of the Commission on Funding of Care and Support from the Commission on ...")."""
+    name = publisher_name(publisher)
+    if not name or name.lower().removeprefix("the ") in title.lower():
+        return ""
+    return f" from {with_article(name)}"
+
+
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -295,11 +332,10 @@ def sector_paragraph(section: Section, embed, limit: int = 2) -> str:
                    for s in section.subsections])  # fmt: skip
     named = themes(entries, embed)
     parts = [f"**{section.label}.** This month brings {kinds}"]
-    parts[0] += f", gathered around {_join(named)}." if named else "."
+    parts[0] += f", gathered around {_join([_named(t) for t in named])}." if named else "."
     for number, pick in enumerate(picks(entries, limit)):
         lead = "Of most interest is" if number == 0 else "Also notable is"
-        publisher = with_article(publisher_name(pick.publisher))
-        parts.append(f"{lead} {pick.title} from {publisher}. {pick.finding}")
+        parts.append(f"{lead} {pick.title}{_from(pick.title, pick.publisher)}. {pick.finding}")
     return " ".join(parts)
 
 
