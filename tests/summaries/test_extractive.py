@@ -172,6 +172,8 @@ def test_acronyms_are_spelled_out_once():
          "crime in England and Wales: year ending December 2019"),
         ("Evaluation of Early Implementation of 30 Hours Free Childcare: research brief",
          "the Early Implementation of 30 Hours Free Childcare"),
+        # a verb first, not a name: "looks at the Monitoring the Mental Health Act" before
+        ("Monitoring the Mental Health Act in 2021/22", "monitoring the Mental Health Act in 2021/22"),
     ],
 )  # fmt: skip
 def test_topic_from_title(title, expected):
@@ -400,6 +402,20 @@ def test_a_sentence_glued_to_a_long_title_line_loses_the_title():
     assert found[0].text.startswith("This report, published jointly by two charities, maps")
     draft = extract(SummaryRequest(title, text, "Hearthstone Foundation"), Options(min_words=20))
     assert "abuse This report" not in draft.text
+
+
+def test_a_title_line_glued_without_its_article_is_taken_off_too():
+    """Skills for Care's page repeats its title without "The" and no full stop before the first
+    sentence: "...England 2022 The latest report was published this week and shows..."."""
+    title = "The state of the adult social care sector and workforce in England 2022"
+    text = ("State of the adult social care sector and workforce in England 2022\nThe latest "
+            "report was published this week and shows that the number of vacant posts in adult "
+            "social care has increased by 52% in one year.")  # fmt: skip
+    from policypulse.summaries.extractive import shortlist
+    from policypulse.summaries.text import candidates
+
+    found = shortlist(candidates(text, check=False), title)
+    assert found[0].text.startswith("The latest report was published this week")
 
 
 def test_a_self_description_with_a_published_by_clause_is_the_opening():

@@ -222,6 +222,8 @@ def topic(title: str) -> str:
         if w.lower() not in _SMALL_WORDS and w not in _PLACES
     ]
     title_case = len(words) > 1 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+    if _DOING.match(title):  # "Monitoring the Mental Health Act": looks at monitoring it
+        return title[0].lower() + title[1:]
     if title_case:
         if title.lower().startswith(("the ", "a ", "an ")):  # mid-sentence: "looks at the Lammy..."
             return title[0].lower() + title[1:]
@@ -235,6 +237,9 @@ def topic(title: str) -> str:
     return title
 
 
+# A title that opens on what is done to something ("Monitoring the ...", "Reforming adult ..."
+# is lower case already): a verb, so no "the" before it.
+_DOING = re.compile(r"^[A-Z][a-z]+ing\s+(?:the|a|an|our|their|its|how|what)\s")
 _NAMED_THING = re.compile(
     r"\b(?:programme|project|scheme|service|pilot|model|fund|initiative|approach|partnership|"
     r"pathfinder|network|trial)s?$"
@@ -629,7 +634,9 @@ def _without_title(candidate: Candidate, title: str) -> Candidate:
     line break: "Mapping refuge provision for women escaping domestic abuse This report maps
     ..."), without the title: the opening has already said it."""
     text = candidate.text
-    for part in (title, *re.split(r"(?<=[?:])\s+", title)[1:]):
+    parts = [title, *re.split(r"(?<=[?:])\s+", title)[1:]]
+    parts += [re.sub(r"^(?:the|a|an)\s+", "", part, flags=re.I) for part in parts]
+    for part in parts:
         part = part.strip()
         if word_count(part) >= 4 and text.lower().startswith(part.lower()):
             rest = text[len(part) :].lstrip(" :–-")
