@@ -536,3 +536,26 @@ def test_a_press_headline_becomes_a_sentence():
     assert compress("HMP Leeds – report of an unannounced inspection finds") == (
         "HMP Leeds – report of an unannounced inspection finds."
     )
+
+
+def test_a_letter_greeting_or_a_lead_in_is_never_quoted_and_this_needs_its_antecedent():
+    """Thin sources were quoted as they stood: "It states: “Dear Children's Social Care
+    Leaders, My name is Josh MacAlister...”" (the greeting goes, the sentence may stay) and
+    "It states: “...we have also considered:”" (a lead-in without its list); and "This raises
+    questions..." opened a summary with nothing for "This" to point at."""
+    letter = ("Dear Children's Social Care Leaders, My name is Josh MacAlister and 14 months "
+              "ago the government asked me to lead an "
+              "independent review of children's social care. In addition to what the government "
+              "asked us to report on, we have also considered:\n\nToday I have published the "
+              "final report, which includes a clear set of recommendations and costings.")  # fmt: skip
+    summary = extract(SummaryRequest("The independent review", letter, "The review"),
+                      Options()).text  # fmt: skip
+    assert "Dear" not in summary and "considered:" not in summary
+    assert "“Today I have published the final report" in summary
+    from policypulse.summaries.extractive import _DEPENDENT
+
+    for sentence in ("This raises questions about the support they received.",
+                     "This suggests that the service was stretched.",
+                     "This led to delays in 40% of cases."):  # fmt: skip
+        assert _DEPENDENT.match(sentence), sentence
+    assert not _DEPENDENT.match("This report raises questions about the support they received.")

@@ -145,3 +145,15 @@ def test_a_long_list_or_a_lone_short_lead_in_is_not_joined():
     found = [c.text for c in candidates(text, check=False)]
     assert not any(text.startswith("The areas were") for text in found)
     assert f"First {item}." in found
+
+
+def test_a_bullet_marker_on_a_line_of_its_own_marks_the_next_line():
+    """PDF text and some pages put the marker alone on its line: the item is the next line,
+    and the list reads as it does with the marker beside the item."""
+    alone = "The review found that:\n-\nmost care plans were late;\n•\nfew were reviewed on time.\n"
+    beside = "The review found that:\n- most care plans were late;\n• few were reviewed on time.\n"
+    found = [c.text for c in candidates(alone, check=False)]
+    assert found == [c.text for c in candidates(beside, check=False)]
+    assert found == [
+        "The review found that: most care plans were late and few were reviewed on time."
+    ]

@@ -48,7 +48,8 @@ _SKIP = re.compile(
 )
 _DEPENDENT = re.compile(
     r"^(?:(?:This|That|These|It|They|Such|This figure|This number)\s+(?:is|was|were|are|"
-    r"represents?|shows?|means|compares|reflects|has|had|includes?|excludes?|matters)\b"
+    r"represents?|shows?|means|meant|compares|reflects|has|had|includes?|excludes?|matters|"
+    r"raises|raised|suggests|highlights|leads|led|equates)\b"
     r"|That[’']s\b|It[’']s\b)"
 )
 _CONNECTIVE = re.compile(
@@ -596,11 +597,16 @@ def select(
 
 def _quotable(text: str, opinion_words: tuple[str, ...]) -> bool:
     """A first-person sentence that can stand as a quotation: no quotes or opinion inside."""
-    if re.search(r"[“”\"]", text) or _SKIP.search(text) or text.endswith("?"):
+    if re.search(r"[“”\"]", text) or _SKIP.search(text) or text.endswith(("?", ":")):
+        return False  # a lead-in quoted without its list says nothing
+    if _SALUTATION.match(text):
         return False
     return not _has_opinion(text, opinion_words)
 
 
+# A letter's greeting on its own ("Dear colleagues,"): nothing to quote. (A greeting before a
+# sentence is taken off by text.clean_sentence.)
+_SALUTATION = re.compile(r"^(?:Dear|Hello|Hi)\b")
 _DIGIT_RUN = re.compile(r"\d+")
 _CHEAP_CUES = ("found", "find", "recommend", "suggest", "show", "highlight", "conclude",
                "increase", "decrease", "rise", "rose", "fell", "fall", "per cent", "%")  # fmt: skip

@@ -123,11 +123,19 @@ def is_heading(line: str) -> bool:
     return word_count(stripped) <= 10 and stripped[0].isupper() or bool(KEY_HEADING.match(stripped))
 
 
+_LONE_MARKER = re.compile(r"[•\-*·●▪◦–]")
+
+
 def _lines(text: str) -> list[str]:
     """Lines of prose; a contents list is skipped until the next heading that is not in it."""
-    lines, in_contents = [], False
+    lines, in_contents, marker = [], False, False
     for raw in text.splitlines():
         line = " ".join(raw.split())
+        if _LONE_MARKER.fullmatch(line):  # "•" or "-" on a line of its own (PDFs, some pages):
+            marker = True  # the item is the next line
+            continue
+        if marker and line:
+            line, marker = f"• {line}", False
         if not line:  # a blank line ends a paragraph: kept as "" (once), never inside contents
             if lines and lines[-1] and not in_contents:
                 lines.append("")
@@ -279,8 +287,14 @@ def readable(sentence: str, is_bullet: bool) -> bool:
     return is_bullet or sentence[0].isupper() or sentence[0] in "0123456789“\"‘'£("
 
 
+# "Dear Children's Social Care Leaders, My name is ...": a cover letter's greeting, then its
+# first sentence.
+_GREETING = re.compile(r"^(?:Dear|Hello|Hi)\s[^,.;:]{1,60},\s+(?=[A-Z])")
+
+
 def clean_sentence(sentence: str) -> str:
     sentence = strip_footnote_markers(" ".join(sentence.split()))
+    sentence = _GREETING.sub("", sentence)
     sentence = re.sub(r"\s*\[footnote \d+\]", "", sentence)
     return sentence.strip(" ;")
 
