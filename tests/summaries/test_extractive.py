@@ -559,3 +559,18 @@ def test_a_letter_greeting_or_a_lead_in_is_never_quoted_and_this_needs_its_antec
                      "This led to delays in 40% of cases."):  # fmt: skip
         assert _DEPENDENT.match(sentence), sentence
     assert not _DEPENDENT.match("This report raises questions about the support they received.")
+
+
+def test_a_self_description_holding_the_title_opens_the_summary():
+    """ "This report sets out recent trends in pressures on children's social care..." holds the
+    whole title, so it was dropped as a repeat of it, and the opening fell back to the title."""
+    title = "Pressures on children’s social care"
+    text = (f"{title}\n\nReport by the Comptroller and Auditor General\n\nThis report sets out "
+            "recent trends in pressures on children’s social care and the response of national "
+            "and local government. Between 2010-11 and 2017-18 there was a 77% increase in child "
+            "protection assessments. Ninety-one per cent of local authorities overspent on "
+            "children’s social care in 2017-18.")  # fmt: skip
+    summary = extract(
+        SummaryRequest(title, text, "National Audit Office"), Options(min_words=20)
+    ).text
+    assert summary.startswith("This report by the National Audit Office sets out recent trends")

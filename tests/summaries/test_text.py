@@ -157,3 +157,15 @@ def test_a_bullet_marker_on_a_line_of_its_own_marks_the_next_line():
     assert found == [
         "The review found that: most care plans were late and few were reviewed on time."
     ]
+
+
+def test_a_quotation_over_several_sentences_loses_its_stray_marks():
+    """The Female Offender Strategy's page quotes its foreword whole: the first sentence kept an
+    opening mark and so was never read as the strategy describing itself."""
+    text = ('"This strategy sets out the Government’s commitment to a new programme of work. '
+            "It also sets out a framework for taking this forward with partners. In particular, "
+            'the role of women’s centres will be key to taking this forward."')  # fmt: skip
+    found = [c.text for c in candidates(text, check=False)]
+    assert found[0].startswith("This strategy sets out") and found[-1].endswith("forward.")
+    assert [c.text for c in candidates("He said: “We found 40% were late.” Then he left us.",
+                                       check=False)][0] == "He said: “We found 40% were late.”"  # fmt: skip

@@ -631,7 +631,8 @@ def shortlist(found: list[Candidate], title: str, size: int = 30) -> list[Candid
     found = [_without_title(c, title) for c in found if c.position in keep]
     return [
         c for c in found
-        if readable(c.text, c.bullet) and not _repeats_title(c.text, title)
+        if readable(c.text, c.bullet)
+        and (not _repeats_title(c.text, title) or _SELF_DESCRIPTION.match(c.text))
     ]  # fmt: skip
 
 

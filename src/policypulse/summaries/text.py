@@ -295,6 +295,12 @@ _GREETING = re.compile(r"^(?:Dear|Hello|Hi)\s[^,.;:]{1,60},\s+(?=[A-Z])")
 def clean_sentence(sentence: str) -> str:
     sentence = strip_footnote_markers(" ".join(sentence.split()))
     sentence = _GREETING.sub("", sentence)
+    # A quotation that runs over several sentences (a minister's foreword quoted whole) leaves
+    # its first sentence with an opening mark only, its last with a closing one.
+    if sentence[:1] in "\"“" and not re.search(r"[\"“”]", sentence[1:]):
+        sentence = sentence[1:]
+    elif sentence[-1:] in "\"”" and not re.search(r"[\"“”]", sentence[:-1]):
+        sentence = sentence[:-1]
     sentence = re.sub(r"\s*\[footnote \d+\]", "", sentence)
     return sentence.strip(" ;")
 
