@@ -574,3 +574,14 @@ def test_a_self_description_holding_the_title_opens_the_summary():
         SummaryRequest(title, text, "National Audit Office"), Options(min_words=20)
     ).text
     assert summary.startswith("This report by the National Audit Office sets out recent trends")
+
+
+def test_our_is_its_where_the_publication_speaks_of_itself():
+    assert third_person("This report describes the progress made on the recommendations in our "
+                        "Out of sight – who cares? report.") == (
+        "This report describes the progress made on the recommendations in its Out of sight – "
+        "who cares? report.")  # fmt: skip
+    # elsewhere "our" may be everyone's: left as it is, and the sentence stays out
+    assert third_person("Our communities deserve better care.") == (
+        "Our communities deserve better care."
+    )

@@ -338,7 +338,11 @@ def third_person(sentence: str) -> str:
         return f"{it} {adverb}{have}{word if have else _PRESENT.get(word, word)}"
 
     sentence = _WE_VERB.sub(verb, sentence)
-    return _OUR_NOUN.sub(lambda m: ("The " if m.group(1) == "O" else "the ") + m.group(2), sentence)
+    sentence = _OUR_NOUN.sub(lambda m: ("The " if m.group(1) == "O" else "the ") + m.group(2),
+                             sentence)  # fmt: skip
+    if _SELF_DESCRIPTION.match(sentence):  # "This report publishes our complaints data": its
+        sentence = re.sub(r"\bour\b", "its", sentence)
+    return sentence
 
 
 def compress(sentence: str) -> str:

@@ -297,9 +297,9 @@ def clean_sentence(sentence: str) -> str:
     sentence = _GREETING.sub("", sentence)
     # A quotation that runs over several sentences (a minister's foreword quoted whole) leaves
     # its first sentence with an opening mark only, its last with a closing one.
-    if sentence[:1] in "\"“" and not re.search(r"[\"“”]", sentence[1:]):
+    if sentence[:1] in '"“' and not re.search(r"[\"“”]", sentence[1:]):
         sentence = sentence[1:]
-    elif sentence[-1:] in "\"”" and not re.search(r"[\"“”]", sentence[:-1]):
+    elif sentence[-1:] in '"”' and not re.search(r"[\"“”]", sentence[:-1]):
         sentence = sentence[:-1]
     sentence = re.sub(r"\s*\[footnote \d+\]", "", sentence)
     return sentence.strip(" ;")
