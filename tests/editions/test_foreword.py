@@ -163,3 +163,23 @@ def test_our_own_lead_in_is_not_a_finding_and_a_publisher_in_the_title_is_not_re
                                       [("report", "Reports")]), embed)  # fmt: skip
     assert "Of most interest is Fairer Care Funding: the report of the Commission on Funding of " \
            "Care and Support. It recommends" in text  # fmt: skip
+
+
+def test_a_title_that_starts_with_the_reads_mid_sentence():
+    pick = entry(
+        40,
+        "justice",
+        "report",
+        "Ministry of Justice",
+        "The importance of strengthening prisoners' family ties",
+        "This report looks at family ties. It found that visits cut reoffending by 39%.",
+    )
+    text = draft("July 2026", compose([pick], [("justice", "Justice")], [("report", "Reports")]),
+                 embed)  # fmt: skip
+    assert "Of most interest is the importance of strengthening prisoners' family ties from" in text
+
+
+def test_a_percentage_at_the_end_of_a_sentence_is_a_finding():
+    assert finding_of("This report looks at visits. Visits cut reoffending by 39%.") == (
+        "Visits cut reoffending by 39%."
+    )

@@ -585,3 +585,17 @@ def test_our_is_its_where_the_publication_speaks_of_itself():
     assert third_person("Our communities deserve better care.") == (
         "Our communities deserve better care."
     )
+
+
+def test_a_speech_is_not_a_finding():
+    """A chief inspector's speech gave "Yes, there are staffing issues, yes there was a
+    considerable impact from Covid-19, but..." as a finding."""
+    from dataclasses import replace
+
+    from policypulse.summaries.extractive import score
+    from policypulse.summaries.text import Candidate
+
+    spoken = Candidate("Yes, there are staffing issues, yes there was a considerable impact "
+                       "from Covid-19, but little has improved.", 3, False, False, "")  # fmt: skip
+    assert score(spoken, ()) is None
+    assert score(replace(spoken, text=spoken.text[5:].capitalize()), ()) is not None

@@ -119,7 +119,7 @@ _DULL = frozenset(
 )
 _FINDING = re.compile(
     r"\b(found|finds|shows?|showed|reports? that|suggests?|concluded|rose|fell|increased|"
-    r"decreased|per cent|%|rated|judged|recommends?|warns?)\b",
+    r"decreased|per cent|rated|judged|recommends?|warns?)\b|\d%",  # "39%." has no \b after %
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
@@ -335,7 +335,8 @@ def sector_paragraph(section: Section, embed, limit: int = 2) -> str:
     parts[0] += f", gathered around {_join([_named(t) for t in named])}." if named else "."
     for number, pick in enumerate(picks(entries, limit)):
         lead = "Of most interest is" if number == 0 else "Also notable is"
-        parts.append(f"{lead} {pick.title}{_from(pick.title, pick.publisher)}. {pick.finding}")
+        title = re.sub(r"^The ", "the ", pick.title)  # mid-sentence: "is the Importance of..."
+        parts.append(f"{lead} {title}{_from(pick.title, pick.publisher)}. {pick.finding}")
     return " ".join(parts)
 
 

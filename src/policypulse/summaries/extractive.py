@@ -46,6 +46,7 @@ _SKIP = re.compile(
     r"readers (?:are|is|should|may|can|will)\b)",
     re.I,
 )
+_SPOKEN = re.compile(r"^(?:Yes|No|Well|So|Of course|Now|Frankly|Sadly|Clearly),\s")
 _DEPENDENT = re.compile(
     r"^(?:(?:This|That|These|It|They|Such|This figure|This number)\s+(?:is|was|were|are|"
     r"represents?|shows?|means|meant|compares|reflects|has|had|includes?|excludes?|matters|"
@@ -500,6 +501,8 @@ def score(
     if _WH_HEADING.match(text):  # "Why knowing more about the people who work in care matters."
         return None
     if _LABEL.match(text):  # "Keywords: ...", "Contact: ..." (the page's metadata, not prose)
+        return None
+    if _SPOKEN.match(text):  # "Yes, there are staffing issues, yes..." (a speech, not a finding)
         return None
     words = word_count(text)
     value = 1.0 / (1 + 0.08 * candidate.position)
