@@ -183,3 +183,17 @@ def test_a_percentage_at_the_end_of_a_sentence_is_a_finding():
     assert finding_of("This report looks at visits. Visits cut reoffending by 39%.") == (
         "Visits cut reoffending by 39%."
     )
+
+
+def test_a_publisher_is_named_unless_the_title_holds_its_name_as_a_word():
+    pick = entry(
+        41,
+        "adult-care",
+        "report",
+        "ONS",
+        "Questions about social care spending",
+        "This report looks at spending. It found that spending rose by 12%.",
+    )
+    text = draft("July 2026", compose([pick], [("adult-care", "Adult care")],
+                                      [("report", "Reports")]), embed)  # fmt: skip
+    assert "Of most interest is Questions about social care spending from ONS." in text

@@ -311,7 +311,8 @@ def _from(title: str, publisher: str) -> str:
     """' from the publisher', unless the title names it already ("Fairer Care Funding: the
     report of the Commission on Funding of Care and Support from the Commission on ...")."""
     name = publisher_name(publisher)
-    if not name or name.lower().removeprefix("the ") in title.lower():
+    named = re.escape(name.lower().removeprefix("the "))
+    if not name or re.search(rf"\b{named}\b", title.lower()):  # "ONS" is not in "questions"
         return ""
     return f" from {with_article(name)}"
 
