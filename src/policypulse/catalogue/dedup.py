@@ -14,8 +14,8 @@ must agree on the title (one normalised title inside the other: a mirror may add
 download") and on its figures (the numbers of one text, in order, among the other's: a mirror
 may add page chrome such as "Views 12,345", never change a figure).
 
-The hard parts (`fingerprints.signature`, `NearDuplicates`, `titles_agree`, `figures_agree`) are pure; the
-functions below them load and save.
+The hard parts (`fingerprints.signature`, `NearDuplicates`, `titles_agree`, `figures_agree`)
+are pure; the functions below them load and save.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from policypulse.editions.compose import Section
-from policypulse.summaries.extractive import publisher_name, with_article
+from policypulse.summaries.extractive import HOUSE_LEAD_IN, publisher_name, with_article
 from policypulse.summaries.guard import ungrounded_figures
 from policypulse.summaries.text import split_sentences, word_count
 
@@ -123,8 +123,6 @@ _FINDING = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
-# The summaries' own lead-in ("It reports that ...") says nothing about whether a finding follows.
-_LEAD_IN = re.compile(r"^It (?:reports|found) that ")
 # A theme that is one thing, named ("the Mental Health Act", "the female offender strategy"),
 # takes "the"; a field or a plural ("home care", "youth offending services") does not.
 _ONE_THING = frozenset(
@@ -276,7 +274,8 @@ def finding_of(summary: str) -> str | None:
     """The first sentence after the opening that reads as a finding (figures or finding words)."""
     sentences = split_sentences(summary)
     for sentence in sentences[1:] or sentences:
-        if _FINDING.search(_LEAD_IN.sub("", sentence)) and word_count(sentence) <= 45:
+        # the summaries' own "It reports that" says nothing about whether a finding follows
+        if _FINDING.search(HOUSE_LEAD_IN.sub("", sentence)) and word_count(sentence) <= 45:
             return sentence.strip()
     return None
 

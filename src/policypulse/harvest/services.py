@@ -21,6 +21,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
@@ -619,11 +620,15 @@ class _Run:
         '' when this run did not store it, or this source did."""
         if stored.source_id in (None, source.pk) or stored.pk not in self.stored_ids:
             return ""
-        order = {declared.name: number for number, declared in enumerate(self.config.sources)}
+        order = self._declared_order
         other = Source.objects.filter(pk=stored.source_id).values_list("name", flat=True).first()
         rank = len(order)
         mine = (order.get(source.name, rank), source.pk)
         return "before" if mine < (order.get(other, rank), stored.source_id) else "after"
+
+    @cached_property
+    def _declared_order(self) -> dict[str, int]:
+        return {declared.name: number for number, declared in enumerate(self.config.sources)}
 
     def _values(self, source: Source, entry: DiscoveredEntry, document: FetchedDocument) -> dict:
         return {
@@ -657,14 +662,13 @@ class _Held:
     to one of them (a shared address, the same text, nearly the same text): such an item
     waits until they are stored, and is stored against them as against any publication (the
     held ones are not in the catalogue yet). Kept as sets and one array as items are added,
-    so checking an item costs the same however many are held."""
+    so an item is checked against all of them at once."""
 
     def __init__(self):
         self.numbers: list[int] = []
         self.keys: set[str] = set()
         self.hashes: set[str] = set()
         self.signatures: list[bytes] = []
-        self._matrix = None  # the signatures stacked, made when first compared
 
     def add(self, number: int, entry: DiscoveredEntry, document: FetchedDocument) -> None:
         self.numbers.append(number)
@@ -673,7 +677,6 @@ class _Held:
             self.hashes.add(document.content_hash)
         if document.signature is not None:
             self.signatures.append(bytes(document.signature))
-            self._matrix = None
 
     def related(self, entry: DiscoveredEntry, document: FetchedDocument) -> bool:
         if not self.numbers:
@@ -684,12 +687,8 @@ class _Held:
             return True
         if document.signature is None or not self.signatures:
             return False
-        return dedup.most_similar(document.signature, self._stacked()) >= dedup.THRESHOLD
-
-    def _stacked(self):
-        if self._matrix is None:
-            self._matrix = dedup.stack(self.signatures)
-        return self._matrix
+        stacked = dedup.stack(self.signatures)  # items are added between checks: no cache
+        return dedup.most_similar(document.signature, stacked) >= dedup.THRESHOLD
 
 
 def _validators(url: str | None) -> dict:

@@ -606,14 +606,9 @@ def _quotable(text: str, opinion_words: tuple[str, ...]) -> bool:
     """A first-person sentence that can stand as a quotation: no quotes or opinion inside."""
     if re.search(r"[“”\"]", text) or _SKIP.search(text) or text.endswith(("?", ":")):
         return False  # a lead-in quoted without its list says nothing
-    if _SALUTATION.match(text):
-        return False
     return not _has_opinion(text, opinion_words)
 
 
-# A letter's greeting on its own ("Dear colleagues,"): nothing to quote. (A greeting before a
-# sentence is taken off by text.clean_sentence.)
-_SALUTATION = re.compile(r"^(?:Dear|Hello|Hi)\b")
 _DIGIT_RUN = re.compile(r"\d+")
 _CHEAP_CUES = ("found", "find", "recommend", "suggest", "show", "highlight", "conclude",
                "increase", "decrease", "rise", "rose", "fell", "fall", "per cent", "%")  # fmt: skip
@@ -715,6 +710,10 @@ _NAMES_THE_PUBLICATION = re.compile(
     r"analysis|summary|briefing|guide|inspection|paper|research|bulletin|release)\b",
     re.I,
 )
+
+
+# What `_lead_in` puts before a finding; readers of summaries (the foreword) look past it.
+HOUSE_LEAD_IN = re.compile(r"^It (?:reports|found) that ")
 
 
 def _lead_in(sentence: str, kind: str) -> str:
