@@ -27,6 +27,7 @@ import datetime
 import json
 import os
 import resource
+import shutil
 import smtplib
 import statistics
 import subprocess
@@ -129,6 +130,7 @@ def main() -> None:
     finally:
         for each in sinks:
             each.stop()
+        shutil.rmtree(directory, ignore_errors=True)  # 64 MB of workspaces and mail per run
 
 
 def report(results: dict, baseline: str) -> None:

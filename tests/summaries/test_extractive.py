@@ -307,6 +307,13 @@ def test_a_sentence_naming_the_publication_gets_no_it_reports_that():
     assert _lead_in(finding, "report") == (
         "It reports that there were 354,000 households in temporary accommodation."
     )
+    # the sentence says who found it already, or tells of an event: no lead-in
+    found = "In a national report, published today, the CQC has found that 77% are rated good."
+    assert _lead_in(found, "report") == found
+    event = ("In September 2015 the Lord Chancellor asked Dame Sally Coates to lead a review and "
+             "make recommendations.")  # fmt: skip
+    assert _lead_in(event, "review") == event
+    assert _lead_in("In 2019, 40% of homes were rated good.", "report").startswith("It reports")
 
 
 @pytest.mark.parametrize(
@@ -599,3 +606,35 @@ def test_a_speech_is_not_a_finding():
                        "from Covid-19, but little has improved.", 3, False, False, "")  # fmt: skip
     assert score(spoken, ()) is None
     assert score(replace(spoken, text=spoken.text[5:].capitalize()), ()) is not None
+
+
+@pytest.mark.parametrize(
+    ("title", "publisher", "expected"),
+    [
+        ("HM Chief Inspector of Prisons Annual Report 2021-22", "HM Inspectorate of Prisons",
+         "This is the annual report of HM Chief Inspector of Prisons for 2021-22, published by "
+         "HM Inspectorate of Prisons."),
+        ("The Annual Report of Her Majesty’s Chief Inspector of Education, Children’s Services "
+         "and Skills 2017/18", "Ofsted",
+         "This is the annual report of Her Majesty’s Chief Inspector of Education, Children’s "
+         "Services and Skills for 2017/18, published by Ofsted."),
+        ("Annual report 2022/23: Chief Inspector calls for an independent review",
+         "HM Inspectorate of Probation",
+         "This is the annual report of HM Inspectorate of Probation for 2022/23: Chief Inspector "
+         "calls for an independent review."),
+        ("State of Care 2022/23", "the Care Quality Commission", ""),
+        ("Monitoring the Mental Health Act in 2021/22", "the Care Quality Commission", ""),
+    ],
+)  # fmt: skip
+def test_an_annual_report_opens_by_saying_what_it_is_not_by_looking_at_its_title(
+    title, publisher, expected
+):
+    """'This annual report by HM Inspectorate of Prisons looks at the HM Chief Inspector of
+    Prisons Annual Report 2021-22' said the title twice over."""
+    from policypulse.summaries.extractive import annual_opening
+
+    assert annual_opening(title, publisher) == expected
+    if expected:
+        document = SummaryRequest(title=title, text="Prisons were found to be unsafe. " * 3,
+                                  publisher=publisher, type="briefing")  # fmt: skip
+        assert extract(document, Options()).text.startswith(expected)

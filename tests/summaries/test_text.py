@@ -147,6 +147,70 @@ def test_a_long_list_or_a_lone_short_lead_in_is_not_joined():
     assert f"First {item}." in found
 
 
+def test_a_list_too_long_to_give_whole_gives_its_first_items():
+    """Neurodiversity in the CJS: four themes of 60 words in all. Each item alone was a
+    fragment in the summary ("Programmes and interventions ...; and.")."""
+    from policypulse.summaries.text import candidates
+
+    text = """The review focused on four main themes:
+  • screening to identify neurodivergence in criminal justice service users;
+  • adjustments that have been made to existing provision to support those with needs;
+  • programmes and interventions which have been designed or adapted for neurodivergent needs; and
+  • training and support available to staff to help them support people with those needs.
+This reinspection found:
+  • still no national strategy that sets out expectations for minority ethnic people on probation;
+  • little evidence that staff had spoken with people on probation about their ethnicity;
+  • Care homes and prisons had not been asked about their experiences of discrimination, of racism at work or in their community, or of the services offered to them since.
+"""
+    found = [c.text for c in candidates(text, check=False)]
+    assert found[0] == (
+        "The review focused on four main themes, including screening to identify "
+        "neurodivergence in criminal justice service users, adjustments that have been made to "
+        "existing provision to support those with needs and programmes and interventions which "
+        "have been designed or adapted for neurodivergent needs."
+    )
+    # the item left out only continued the lead-in: alone it is a fragment, and goes
+    assert not any(sentence.startswith("training and support") for sentence in found)
+    assert (
+        "adjustments that have been made to existing provision to support those with needs" in found
+    )
+    # after a verb, no "including": what it found, then the first findings that fit
+    assert found[4] == (
+        "This reinspection found still no national strategy that sets out expectations for "
+        "minority ethnic people on probation and little evidence that staff had spoken with people on "
+        "probation about their ethnicity."
+    )
+
+
+def test_a_list_item_keeps_its_capital_only_for_a_name():
+    from policypulse.summaries.text import _mid_sentence
+
+    text = "Inspectors from the Care Quality Commission and User Voice visited care homes."
+    assert _mid_sentence("Care homes are more aware", text) == "care homes are more aware"
+    assert _mid_sentence("User Voice met them", text) == "User Voice met them"
+    assert _mid_sentence("Care Quality Commission inspectors", text).startswith("Care Quality")
+
+
+def test_a_sentence_quoted_whole_is_the_publications_own_statement():
+    """CQC's Mental Health Act page lists its key messages as quotations: kept out as quotes,
+    the summary had nothing to say (27 words)."""
+    text = """Annual CQC report on the Mental Health Act. Key messages:
+
+(1) "Workforce issues and staff shortages mean that people are not getting the care they need";
+(2) "Gaps in community mental health care are compounding the rising demand on inpatient services";
+"""
+    found = [c.text for c in candidates(text, check=False)]
+    assert (
+        "Workforce issues and staff shortages mean that people are not getting the care they need."
+        in found
+    )
+    assert not any('"' in sentence for sentence in found)
+    said = 'He said: "We found 40% were late." Then he left.'
+    assert [c.text for c in candidates(said, check=False)][
+        0
+    ] == 'He said: "We found 40% were late."'
+
+
 def test_a_bullet_marker_on_a_line_of_its_own_marks_the_next_line():
     """PDF text and some pages put the marker alone on its line: the item is the next line,
     and the list reads as it does with the marker beside the item."""
@@ -169,3 +233,16 @@ def test_a_quotation_over_several_sentences_loses_its_stray_marks():
     assert found[0].startswith("This strategy sets out") and found[-1].endswith("forward.")
     assert [c.text for c in candidates("He said: “We found 40% were late.” Then he left us.",
                                        check=False)][0] == "He said: “We found 40% were late.”"  # fmt: skip
+
+
+def test_a_long_findings_list_after_that_gives_the_first_finding_as_a_sentence():
+    """Ofsted's children's homes page: "We found that:" and five long findings. The summary
+    used none of them; "show that, including ..." was not a sentence either."""
+    first = ("children’s homes were not evenly distributed across the regions of England, and "
+             "there were no close relationships between the children’s needs, where the homes "
+             "were situated and what needs those homes met")  # fmt: skip
+    text = (f"We found that:\n\n• {first}\n• there was no link between the types of needs that "
+            "homes said they could accommodate and their Ofsted inspection grades\n\nInspectors "
+            "visited 12 homes.\n")  # fmt: skip
+    found = [c.text for c in candidates(text, check=False)]
+    assert found[0] == f"We found that {first}."

@@ -20,6 +20,8 @@ from policypulse.summaries.backends import Draft, Options, SummaryRequest
 from policypulse.summaries.guard import DEFAULT_OPINION_WORDS, FIRST_PERSON, figures
 from policypulse.summaries.scorer import FEATURES, SentenceScorer, default_scorer, embedder
 from policypulse.summaries.text import (
+    FINITE,
+    RELATIVE,
     Candidate,
     acronyms,
     candidates,
@@ -260,7 +262,39 @@ def opening(document: SummaryRequest, found: list[Candidate]) -> tuple[str, int 
         if match and word_count(sentence) <= 45 and not FIRST_PERSON.search(sentence):
             rest = sentence[match.start("verb") :].strip()  # "sets out" keeps both words
             return _sentence(f"This {kind}{by} {rest}"), candidate.position
+    annual = annual_opening(document.title, publisher)
+    if annual:
+        return annual, None
     return _sentence(f"This {kind}{by}{what_it_does(document.title, kind)}"), None
+
+
+_ANNUAL = re.compile(
+    r"^(?:the\s+)?(?P<subject>[^:]*?)[\s:–-]*\bannual (?P<what>report|review)"
+    r"(?:\s+(?:of|on)\s+(?P<of>[^:]+?))?\s+(?:for\s+)?"
+    r"(?P<period>(?:19|20)\d\d(?:\s*(?:[/–-]|to)\s*(?:19|20)?\d\d)?)"
+    r"(?:\s*:\s*(?P<headline>.+))?$",
+    re.I,
+)
+
+
+def annual_opening(title: str, publisher: str) -> str:
+    """'HM Chief Inspector of Prisons Annual Report 2021-22' -> 'This is the annual report of
+    HM Chief Inspector of Prisons for 2021-22.' ("This annual report looks at the ... Annual
+    Report" said it twice)."""
+    match = _ANNUAL.match(title.strip())
+    if match is None:
+        return ""
+    of = (match["of"] or match["subject"] or "").strip(" :–-")
+    if of and not match["of"] and of.split()[0].lower() in _SMALL_WORDS:
+        return ""  # "The state of ... annual report" is not a subject
+    sentence = f"This is the annual {match['what'].lower()}"
+    sentence += f" of {of}" if of else (f" of {publisher}" if publisher else "")
+    sentence += f" for {match['period']}"
+    if of and publisher and publisher.lower().removeprefix("the ") not in of.lower():
+        sentence += f", published by {publisher}"
+    if match["headline"]:
+        sentence += f": {match['headline'].strip()}"
+    return _sentence(sentence)
 
 
 _QUESTION = re.compile(r"^(what|why|how|where|when|which|who)\b(.*?)\s+do\s+(.+?)\s*\?$", re.I)
@@ -395,17 +429,8 @@ _DESCRIPTION = re.compile(
     r"findings|guidance|advice)))"
     r"\s+(?:of|on|with|by|into|for|from|about|looking at|exploring|to help|to support)\b"
 )
-_RELATIVE = re.compile(r"\b(?:who|which|that|whom|whose|where)\b[^,;]*")
 _MASS_NOUNS = {"research", "analysis", "analyses", "statistics", "data", "figures",
                "estimates", "findings", "studies", "case studies", "guidance", "advice"}  # fmt: skip
-_FINITE = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|does|do|"
-    r"did|finds?|found|shows?|showed|suggests?|suggested|reveals?|revealed|highlights?|"
-    r"highlighted|concludes?|concluded|indicates?|indicated|recommends?|recommended|"
-    r"identifies|identified|argues?|argued|warns?|warned|says|said|rose|fell|grew|increased|"
-    r"decreased|remains?|remained|provides?|provided|sets out|set out|looks at|looked at|"
-    r"examines|examined|explores|explored|describes|described|covers|covered|estimates? that)\b",
-)
 
 
 def as_sentence(text: str) -> str:
@@ -414,7 +439,7 @@ def as_sentence(text: str) -> str:
     match = _DESCRIPTION.match(text)
     # A verb of its own makes it a sentence already; one in a relative clause ("people who use
     # services have told...") does not.
-    if not match or _FINITE.search(_RELATIVE.sub("", text)):
+    if not match or FINITE.search(RELATIVE.sub("", text)):
         return text
     rest = text if text[1:2].isupper() else text[0].lower() + text[1:]  # keep "NHS data..."
     if match["det"]:
@@ -716,13 +741,25 @@ _NAMES_THE_PUBLICATION = re.compile(
 HOUSE_LEAD_IN = re.compile(r"^It (?:reports|found) that ")
 
 
+_REPORTS_ITSELF = re.compile(
+    r"\b(?:found|finds|shows?|showed|reveals?|revealed|concludes?|concluded|reports?|reported|"
+    r"says|said|estimates?|estimated)\s+that\b"
+)
+_DATED_EVENT = re.compile(
+    r"^(?:In|On|By|Since|During)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|"
+    r"April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d\d\b"
+)
+
+
 def _lead_in(sentence: str, kind: str) -> str:
     """'There were 354,000 ...' -> 'It reports that there were 354,000 ...' (house voice)."""
     first = sentence.split()[0]
     if not (FINDING_CUES.search(sentence) or _figure_values(sentence)):
         return sentence
-    if _NAMES_THE_PUBLICATION.match(sentence):
-        return sentence
+    if _NAMES_THE_PUBLICATION.match(sentence) or _REPORTS_ITSELF.search(sentence):
+        return sentence  # "It reports that ... the CQC has found that ..." says it twice
+    if _DATED_EVENT.match(sentence):  # "In September 2015 the Lord Chancellor asked ...":
+        return sentence  # what happened, not what the publication found
     if first in {"There", "The", "In", "Over", "Around", "Almost", "More", "Most", "Some",
                  "Local", "A", "An", "All", "Nearly", "Just", "Only", "Many", "Between"}:  # fmt: skip
         verb = "found" if kind in {"evaluation", "inspection", "review", "survey"} else "reports"

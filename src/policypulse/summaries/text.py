@@ -224,39 +224,105 @@ _OPEN_END = re.compile(
 )
 
 
+_VERB_END = re.compile(
+    r"\b(?:found|finds?|shows?|showed|shown|highlights?|highlighted|includes?|revealed|"
+    r"reveals?|concludes?|concluded|identifies|identified|recommends?|recommended|notes?|"
+    r"noted|says|said|saw|sees|heard|learn[td]|are|were|is|was|that|whether)$",
+    re.I,
+)
+
+
+# A main verb (once relative clauses are taken out): a list item that has one is a sentence.
+RELATIVE = re.compile(r"\b(?:who|which|that|whom|whose|where)\b[^,;]*")
+FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|does|do|"
+    r"did|finds?|found|shows?|showed|suggests?|suggested|reveals?|revealed|highlights?|"
+    r"highlighted|concludes?|concluded|indicates?|indicated|recommends?|recommended|"
+    r"identifies|identified|argues?|argued|warns?|warned|says|said|rose|fell|grew|increased|"
+    r"decreased|remains?|remained|provides?|provided|sets out|set out|looks at|looked at|"
+    r"examines|examined|explores|explored|describes|described|covers|covered|estimates? that)\b",
+)
+
+
 def _lists_joined(found: list[Candidate], text: str) -> list[Candidate]:
     """A lead-in ending in a colon, with the short list under it, as one sentence an editor
     would write ('The review looked at screening, adjustments... and training.'): the lead-in
     alone says nothing, and each item alone is a fragment. The items stay candidates too."""
     joined = list(found)
+    dropped: set[int] = set()
     for index, lead_in in enumerate(found):
         if lead_in.bullet or not lead_in.text.endswith(":"):
             continue
-        items = []
-        for item in found[index + 1 :]:
-            if not item.bullet or item.position != lead_in.position + len(items) + 1:
-                break
-            items.append(item.text.rstrip(" .;,").removesuffix("; and").removesuffix(" and"))
+        items = [item.text.rstrip(" .;,").removesuffix("; and").removesuffix(" and")
+                 for item in listed_items(found, index)]  # fmt: skip
         start = _LIST_LEAD_IN.sub("", lead_in.text)
         words = word_count(start) + sum(word_count(item) for item in items)
-        if len(items) < 2 or words > MAX_LIST_WORDS:
+        if len(items) < 2:
+            continue
+        some = False
+        if (
+            words > MAX_LIST_WORDS
+            and not _OPEN_END.search(start)
+            and (
+                word_count(start) >= 4 or _VERB_END.search(start)  # not "Key messages, including"
+            )
+        ):
+            # Too long to give whole: the first items that fit, as examples ("The review
+            # focused on four themes, including screening ... and adjustments ...").
+            while len(items) > 1 and words > MAX_LIST_WORDS:
+                words -= word_count(items.pop())
+            some = True
+            # The items left out that only continue the lead-in ("training and support
+            # available to staff") are fragments on their own.
+            left_out = found[index + 1 + len(items) : index + 1 + len(listed_items(found, index))]
+            dropped.update(
+                item.position
+                for item in left_out
+                if item.text[:1].islower() and not _clause(item.text)
+            )
+        if words > MAX_LIST_WORDS:
             continue
         items = [_mid_sentence(item.rstrip(" ;,"), text) for item in items]
         colon = "" if _OPEN_END.search(start) else ":"  # "looked at X", "four themes: X"
-        sentence = f"{start}{colon} {', '.join(items[:-1])} and {items[-1]}."
+        if some:  # "found X and Y" says no more than it found; "themes, including X and Y"
+            colon = "" if _VERB_END.search(start) else ", including"
+        listed = f"{', '.join(items[:-1])} and {items[-1]}" if len(items) > 1 else items[0]
+        sentence = f"{start}{colon} {listed}."
         joined[index] = Candidate(sentence, lead_in.position, lead_in.in_key_section, False,
                                   lead_in.heading)  # fmt: skip
-    return joined
+    return [candidate for candidate in joined if candidate.position not in dropped]
+
+
+def _clause(text: str) -> bool:
+    """A verb of its own ("two thirds of the children entered ...") or a figure: a finding,
+    not a phrase that only continues its lead-in."""
+    main = RELATIVE.sub("", text)
+    return bool(FINITE.search(main) or re.search(r"\b[a-z]{3,}ed\b|\d", main))
+
+
+def listed_items(found: list[Candidate], index: int) -> list[Candidate]:
+    """The bullets right after the lead-in at `index`."""
+    items: list[Candidate] = []
+    for item in found[index + 1 :]:
+        if not item.bullet or item.position != found[index].position + len(items) + 1:
+            break
+        items.append(item)
+    return items
 
 
 def _mid_sentence(item: str, text: str) -> str:
     """An item's first word as it would be written mid-sentence: lower case, unless the text
     writes it with a capital elsewhere too (a name) or it is an acronym."""
-    first = item.split(" ", 1)[0]
+    words = item.split(" ", 2)
+    first = words[0]
     if not first[:1].isupper() or first[1:2].isupper():
         return item
-    if re.search(rf"[a-z,;] {re.escape(first)}\b", text):
-        return item  # written with a capital mid-sentence: a name
+    if len(words) > 1 and words[1][:1].isupper():
+        return item  # "Care Quality Commission"
+    # Written with a capital mid-sentence, followed by the same word: a name ("Care homes"
+    # is not one because the text says "the Care Quality Commission").
+    if re.search(rf"[a-z,;] {re.escape(' '.join(words[:2]))}\b", text):
+        return item
     return first[:1].lower() + item[1:]
 
 
@@ -292,9 +358,17 @@ def readable(sentence: str, is_bullet: bool) -> bool:
 _GREETING = re.compile(r"^(?:Dear|Hello|Hi)\s[^,.;:]{1,60},\s+(?=[A-Z])")
 
 
+_WHOLE_QUOTE = re.compile(r"[\"“]([A-Z][^\"“”]{20,})[\"”]")
+
+
 def clean_sentence(sentence: str) -> str:
     sentence = strip_footnote_markers(" ".join(sentence.split()))
     sentence = _GREETING.sub("", sentence)
+    # A sentence quoted whole (a page listing a report's key messages in its own words):
+    # the publication's statement, kept without the marks, which would rule it out.
+    if (whole := _WHOLE_QUOTE.fullmatch(sentence.rstrip(" ;,"))) is not None:
+        sentence = whole.group(1).rstrip(" ;,")
+        sentence += "" if sentence.endswith((".", "!", "?")) else "."
     # A quotation that runs over several sentences (a minister's foreword quoted whole) leaves
     # its first sentence with an opening mark only, its last with a closing one.
     if sentence[:1] in '"“' and not re.search(r"[\"“”]", sentence[1:]):
