@@ -638,3 +638,34 @@ def test_an_annual_report_opens_by_saying_what_it_is_not_by_looking_at_its_title
         document = SummaryRequest(title=title, text="Prisons were found to be unsafe. " * 3,
                                   publisher=publisher, type="briefing")  # fmt: skip
         assert extract(document, Options()).text.startswith(expected)
+
+
+def test_a_progress_report_or_a_market_study_is_named_as_what_it_is():
+    """'This review by the Care Quality Commission looks at restraint, segregation and
+    seclusion review: Progress.' left half the title's kind behind."""
+    from policypulse.summaries.extractive import kind_of, what_it_does
+
+    progress = "Restraint, segregation and seclusion review: Progress report (March 2022)"
+    assert kind_of(progress, "", "report") == "progress report"
+    assert what_it_does(progress, "progress report") == (
+        " looks at restraint, segregation and seclusion review"
+    )
+    market = "Children's social care market study final report"
+    assert kind_of(market, "", "report") == "market study"
+    assert what_it_does(market, "market study") == " looks at children's social care"
+
+
+def test_a_thin_page_gets_no_list_fragment_but_may_repeat_the_title():
+    """Ofsted's review of sexual abuse in schools: its page is questions and a list, and the
+    summary ended on "The range, nature, location and severity of allegations and incidents,
+    together with context." (the object of "we have also considered:")."""
+    text = ("Ofsted was asked by the government to carry out a rapid review of sexual abuse in "
+            "schools and colleges. This report summarises our findings and recommendations.\n\n"
+            "In addition to what the government asked us to report on, we have also "
+            "considered:\n\n- the range, nature, location and severity of allegations and "
+            "incidents, together with context\n")  # fmt: skip
+    document = SummaryRequest(title="Review of sexual abuse in schools and colleges", text=text,
+                              publisher="Ofsted", type="report")  # fmt: skip
+    summary = extract(document, Options()).text
+    assert "range, nature" not in summary
+    assert "Ofsted was asked by the government to carry out a rapid review" in summary

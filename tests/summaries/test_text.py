@@ -246,3 +246,14 @@ def test_a_long_findings_list_after_that_gives_the_first_finding_as_a_sentence()
             "visited 12 homes.\n")  # fmt: skip
     found = [c.text for c in candidates(text, check=False)]
     assert found[0] == f"We found that {first}."
+
+
+def test_a_list_of_questions_is_not_joined_into_a_finding():
+    """DECC's Heat Networks evaluation: "framed around the following main research questions,
+    including how ... has HNDU helped ...? and what ...?." is neither a finding nor a sentence."""
+    long = " ".join(["word"] * 30)
+    text = (f"The evaluation is framed around the following main research questions:\n"
+            f"• how has the unit helped local authorities {long}?\n"
+            f"• what other factors have driven progress {long}?\n\nIt cost £2 million in all.\n")  # fmt: skip
+    found = [c.text for c in candidates(text, check=False)]
+    assert not any("including" in sentence or "?." in sentence for sentence in found)

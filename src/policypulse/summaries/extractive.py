@@ -25,6 +25,7 @@ from policypulse.summaries.text import (
     Candidate,
     acronyms,
     candidates,
+    is_clause,
     readable,
     split_sentences,
     word_count,
@@ -82,6 +83,8 @@ _KINDS = (
     ("inspection", r"\binspection\b(?!\s+outcomes)"),
     ("annual report", r"\bannual report\b"),
     ("case study", r"\bcase stud"),
+    ("market study", r"\bmarket study\b"),
+    ("progress report", r"\bprogress report\b"),
     ("briefing paper", r"\bbriefing paper\b"),
     ("research brief", r"\bresearch brief\b"),
     ("survey", r"\bsurvey\b"),
@@ -207,8 +210,8 @@ def topic(title: str) -> str:
     )  # fmt: skip
     for _ in range(3):  # "X Evaluation - Final Report" sheds both
         title = re.sub(
-            r"[\s:–-]+(?:final|interim)?\s*(?:evaluation|research brief|summary|key findings|"
-            r"report summary|final report|evaluation report|report)\s*$",
+            r"[\s:–-]+(?:final|interim|progress|impact|process)?\s*(?:evaluation|research brief|summary|"
+            r"key findings|report summary|final report|evaluation report|report|market study)\s*$",
             "", title, flags=re.I,
         ).strip(" :–-")  # fmt: skip
     title = re.sub(r"\s+(?:[–-]\s+)?(?:final|interim)\s*$", "", title, flags=re.I).strip(" :–-")
@@ -529,6 +532,8 @@ def score(
         return None
     if _SPOKEN.match(text):  # "Yes, there are staffing issues, yes..." (a speech, not a finding)
         return None
+    if candidate.bullet and text[:1].islower() and not is_clause(text):
+        return None  # "the range, nature and severity of allegations": a lead-in's object
     words = word_count(text)
     value = 1.0 / (1 + 0.08 * candidate.position)
     value += 1.0 * candidate.in_key_section + 0.3 * candidate.bullet
@@ -639,7 +644,9 @@ _CHEAP_CUES = ("found", "find", "recommend", "suggest", "show", "highlight", "co
                "increase", "decrease", "rise", "rose", "fell", "fall", "per cent", "%")  # fmt: skip
 
 
-def shortlist(found: list[Candidate], title: str, size: int = 30) -> list[Candidate]:
+def shortlist(
+    found: list[Candidate], title: str, size: int = 30, repeats: bool = False
+) -> list[Candidate]:
     """The opening sentences and the best `size` by a cheap score (position, section, digits,
     finding words), then the full checks (boilerplate, title repeats) on those only."""
 
@@ -659,7 +666,7 @@ def shortlist(found: list[Candidate], title: str, size: int = 30) -> list[Candid
     return [
         c for c in found
         if readable(c.text, c.bullet)
-        and (not _repeats_title(c.text, title) or _SELF_DESCRIPTION.match(c.text))
+        and (repeats or not _repeats_title(c.text, title) or _SELF_DESCRIPTION.match(c.text))
     ]  # fmt: skip
 
 
@@ -816,6 +823,12 @@ def extract(
     if word_count(first) + sum(word_count(t) for t in chosen.values()) < options.min_words:
         chosen = select(found, budget, target, skip, opinion, chosen, quote_first_person=True,
                         learned=learned, title=document.title)  # fmt: skip
+    if word_count(first) + sum(word_count(t) for t in chosen.values()) < options.min_words:
+        # A thin page: a sentence with the title's words says more than nothing ("Ofsted was
+        # asked by the government to carry out a rapid review of sexual abuse in schools").
+        everything = shortlist(candidates(text, check=False), document.title, repeats=True)
+        chosen = select(everything, budget, target, skip, opinion, chosen,
+                        quote_first_person=True)  # fmt: skip
     body = [chosen[position] for position in sorted(chosen)]
     if body:
         body[0] = _lead_in(body[0], kind)

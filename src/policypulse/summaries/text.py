@@ -257,8 +257,8 @@ def _lists_joined(found: list[Candidate], text: str) -> list[Candidate]:
                  for item in listed_items(found, index)]  # fmt: skip
         start = _LIST_LEAD_IN.sub("", lead_in.text)
         words = word_count(start) + sum(word_count(item) for item in items)
-        if len(items) < 2:
-            continue
+        if len(items) < 2 or any(item.endswith("?") for item in items):
+            continue  # questions are not findings ("...research questions, including how ...?")
         some = False
         if (
             words > MAX_LIST_WORDS
@@ -278,7 +278,7 @@ def _lists_joined(found: list[Candidate], text: str) -> list[Candidate]:
             dropped.update(
                 item.position
                 for item in left_out
-                if item.text[:1].islower() and not _clause(item.text)
+                if item.text[:1].islower() and not is_clause(item.text)
             )
         if words > MAX_LIST_WORDS:
             continue
@@ -293,7 +293,7 @@ def _lists_joined(found: list[Candidate], text: str) -> list[Candidate]:
     return [candidate for candidate in joined if candidate.position not in dropped]
 
 
-def _clause(text: str) -> bool:
+def is_clause(text: str) -> bool:
     """A verb of its own ("two thirds of the children entered ...") or a figure: a finding,
     not a phrase that only continues its lead-in."""
     main = RELATIVE.sub("", text)
