@@ -257,3 +257,23 @@ def test_a_list_of_questions_is_not_joined_into_a_finding():
             f"• what other factors have driven progress {long}?\n\nIt cost £2 million in all.\n")  # fmt: skip
     found = [c.text for c in candidates(text, check=False)]
     assert not any("including" in sentence or "?." in sentence for sentence in found)
+
+
+def test_a_web_pages_headline_is_not_glued_to_the_paragraph_below_it():
+    """Extracted web pages give one paragraph a line: a long headline without a full stop was
+    read as the start of the next sentence ("... sentences – inspection finds A thematic
+    inspection led by ..."). Wrapped PDF lines still run on."""
+    paragraph = ("A thematic inspection led by HM Inspectorate of Probation has found that most "
+                 "recalls to prison of those serving IPP sentences were taken in line with the "
+                 "policy.")  # fmt: skip
+    page = (
+        "Recall decision was right in majority of imprisonment for public protection sentences "
+        f"– inspection finds\n{paragraph}\nThe inspection also found that better support needs "
+        "to be in place, both before IPP prisoners are released and during their time back in "
+        "the community.\n"
+    )
+    found = [c.text for c in candidates(page, check=False)]
+    assert paragraph in found
+    pdf = ("The inspection found that most of the recalls to prison of those who were\nserving "
+           "sentences were taken in line with the policy and that\nbetter support is needed.\n")  # fmt: skip
+    assert [c.text for c in candidates(pdf, check=False)] == [" ".join(pdf.split())]

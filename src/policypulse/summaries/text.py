@@ -184,6 +184,7 @@ def candidates(text: str, *, check: bool = True) -> list[Candidate]:
         last = lines[-1]
         cut = max(last.rfind(". "), last.rfind("? "), last.rfind("! "))
         lines[-1] = last[: cut + 1] if cut > 0 else ""
+    whole_paragraphs = _paragraph_per_line(lines)
     for line in lines:
         if not line:  # a headline without a full stop is not glued to the next sentence
             flush()
@@ -208,11 +209,20 @@ def candidates(text: str, *, check: bool = True) -> list[Candidate]:
         if is_boilerplate(line) and word_count(line) < 25:
             continue
         paragraph.append(line)
-        if line.endswith((".", "!", "?", "…", ":")):
+        if line.endswith((".", "!", "?", "…", ":")) or whole_paragraphs:
             flush()
     flush()
     joined = [c for c in _lists_joined(found, text) if kept(c.text, c.bullet)]
     return [replace(c, position=number) for number, c in enumerate(joined)]
+
+
+def _paragraph_per_line(lines: list[str]) -> bool:
+    """Whether each line is a whole paragraph (a web page's extracted text, one line per
+    paragraph), not a column of wrapped lines (PDF text): then a line without a full stop is a
+    headline ("Recall decision was right in most IPP cases – inspection finds"), not the start
+    of a sentence that goes on below."""
+    prose = [line for line in lines if line.count(" ") >= 7]
+    return len(prose) >= 2 and sum(len(line) > 150 for line in prose) >= 0.5 * len(prose)
 
 
 _LIST_LEAD_IN = re.compile(r"(?:\s+(?:the following|as follows|these|the following areas))?\s*:$")
