@@ -104,3 +104,15 @@ def test_eval_summarize_cross_validates_beside_lead(tmp_path):
     assert report["backend"] == "extractive-learned-3fold" and report["n"] == len(_gold())
     assert report["baseline"]["backend"] == "lead"
     assert report["numbers_grounded"] == 1 and report["words"]["max"] <= 120
+
+
+def test_each_texts_best_sentence_is_the_target_scale():
+    """Targets are relative to the best sentence of the same text: an editor who kept few of
+    a page's words still says which of its sentences matter most."""
+    items = _gold()[:4]
+    pairs = [learning.pair_of(item) for item in items]
+    _, targets = learning.training_rows(pairs, Options())
+    assert targets.max() == pytest.approx(1.0) and targets.min() >= 0.0
+    for pair in pairs:
+        _, alone = learning.training_rows([pair], Options())
+        assert alone.max() == pytest.approx(1.0)  # every text has a best sentence at 1

@@ -33,11 +33,11 @@ def measured():
 
 def test_the_learned_scorer_held_out_keeps_its_floors_and_its_lead_over_lead(measured):
     hand, lead, learned = measured
-    assert learned["rouge1"] >= 46.6 and learned["rouge2"] >= 20.65
+    assert learned["rouge1"] >= 46.85 and learned["rouge2"] >= 20.95
     assert hand["rouge1"] >= 45.95 and hand["rouge2"] >= 19.95
     assert learned["rouge1"] >= hand["rouge1"] and learned["rouge2"] >= hand["rouge2"]
-    assert learned["rouge1"] - lead["rouge1"] >= 2.8
-    assert learned["rouge2"] - lead["rouge2"] >= 2.65
+    assert learned["rouge1"] - lead["rouge1"] >= 3.0
+    assert learned["rouge2"] - lead["rouge2"] >= 2.95
 
 
 def test_every_gold_summary_is_grounded_and_none_is_over_the_budget(measured):
