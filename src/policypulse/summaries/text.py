@@ -234,14 +234,6 @@ _OPEN_END = re.compile(
 )
 
 
-_VERB_END = re.compile(
-    r"\b(?:found|finds?|shows?|showed|shown|highlights?|highlighted|includes?|revealed|"
-    r"reveals?|concludes?|concluded|identifies|identified|recommends?|recommended|notes?|"
-    r"noted|says|said|saw|sees|heard|learn[td]|are|were|is|was|that|whether)$",
-    re.I,
-)
-
-
 # A main verb (once relative clauses are taken out): a list item that has one is a sentence.
 RELATIVE = re.compile(r"\b(?:who|which|that|whom|whose|where)\b[^,;]*")
 FINITE = re.compile(
@@ -251,6 +243,15 @@ FINITE = re.compile(
     r"identifies|identified|argues?|argued|warns?|warned|says|said|rose|fell|grew|increased|"
     r"decreased|remains?|remained|provides?|provided|sets out|set out|looks at|looked at|"
     r"examines|examined|explores|explored|describes|described|covers|covered|estimates? that)\b",
+)
+
+
+# A lead-in that ends on a verb or "that" ("This reinspection found:", "show that:") takes its
+# list items as objects: "found X and Y", never "found, including X".
+_VERB_END = re.compile(
+    rf"(?:{FINITE.pattern}|\b(?:includes?|shown|notes?|noted|saw|sees|heard|learn[td]|that|"
+    r"whether)\b)$",
+    re.I,
 )
 
 
