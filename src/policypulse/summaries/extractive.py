@@ -648,7 +648,8 @@ def shortlist(
     found: list[Candidate], title: str, size: int = 30, repeats: bool = False
 ) -> list[Candidate]:
     """The opening sentences and the best `size` by a cheap score (position, section, digits,
-    finding words), then the full checks (boilerplate, title repeats) on those only."""
+    finding words), then the full checks (boilerplate, title repeats) on those only. With
+    `repeats`, a sentence holding the title's words stays (a page too thin to do without)."""
 
     def cheap(candidate: Candidate) -> float:
         text = candidate.text

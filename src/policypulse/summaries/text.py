@@ -258,7 +258,9 @@ _VERB_END = re.compile(
 def _lists_joined(found: list[Candidate], text: str) -> list[Candidate]:
     """A lead-in ending in a colon, with the short list under it, as one sentence an editor
     would write ('The review looked at screening, adjustments... and training.'): the lead-in
-    alone says nothing, and each item alone is a fragment. The items stay candidates too."""
+    alone says nothing, and each item alone is a fragment. A longer list gives its first items
+    that fit. The items stay candidates too, except those left out of a longer list that only
+    continue the lead-in."""
     joined = list(found)
     dropped: set[int] = set()
     for index, lead_in in enumerate(found):
