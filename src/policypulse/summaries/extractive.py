@@ -98,16 +98,18 @@ _ORG_KEYWORDS = re.compile(
     r"Service|Government|Federation|Alliance|Unit|Commissioner|Ombudsman|Observatory|Panel|"
     r"Inspection|Inspectorate)\b"
 )
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
 _PLACES = {"England", "Wales", "Scotland", "Ireland", "Northern", "UK", "Britain", "Great",
            "London", "English", "British",
            # months are capitalised in any title: "Statutory homelessness in England: April to
            # June 2026" is not in title case
-           "January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"}  # fmt: skip
+           *_MONTHS}  # fmt: skip
 _SMALL_WORDS = {"of", "and", "for", "the", "to", "in", "on", "at", "with", "a", "an", "or", "by"}
+_MONTH_NAMES = "|".join(_MONTHS)
 _DATE = re.compile(
-    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December|Spring|Summer|Autumn|Winter)\s+(?:19|20)\d\d\b"
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH_NAMES}|Spring|Summer|Autumn|Winter)"
+    r"\s+(?:19|20)\d\d\b"
     r"|\b(?:19|20)\d\d(?:[-–/]\d{2,4})?\b",
     re.I,
 )
@@ -754,8 +756,8 @@ _REPORTS_ITSELF = re.compile(
     r"says|said|estimates?|estimated)\s+that\b"
 )
 _DATED_EVENT = re.compile(
-    r"^(?:In|On|By|Since|During)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|"
-    r"April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d\d\b"
+    rf"^(?:In|On|By|Since|During)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH_NAMES})"
+    r"\s+(?:19|20)\d\d\b"
 )
 
 
@@ -813,7 +815,8 @@ def extract(
     _figure_values.cache_clear()
     _content_words.cache_clear()
     text = _head(document.text, options.scan_chars)
-    found = shortlist(candidates(text, check=False), document.title)
+    every = candidates(text, check=False)
+    found = shortlist(every, document.title)
     first, skip = opening(document, found)
     kind = kind_of(document.title, " ".join(c.text for c in found[:4]), document.type)
     opinion = tuple(options.opinion_words or DEFAULT_OPINION_WORDS)
@@ -827,9 +830,8 @@ def extract(
     if word_count(first) + sum(word_count(t) for t in chosen.values()) < options.min_words:
         # A thin page: a sentence with the title's words says more than nothing ("Ofsted was
         # asked by the government to carry out a rapid review of sexual abuse in schools").
-        everything = shortlist(candidates(text, check=False), document.title, repeats=True)
-        chosen = select(everything, budget, target, skip, opinion, chosen,
-                        quote_first_person=True)  # fmt: skip
+        chosen = select(shortlist(every, document.title, repeats=True), budget, target, skip,
+                        opinion, chosen, quote_first_person=True)  # fmt: skip
     body = [chosen[position] for position in sorted(chosen)]
     if body:
         body[0] = _lead_in(body[0], kind)

@@ -266,8 +266,9 @@ def _lists_joined(found: list[Candidate], text: str) -> list[Candidate]:
     for index, lead_in in enumerate(found):
         if lead_in.bullet or not lead_in.text.endswith(":"):
             continue
+        listed = listed_items(found, index)
         items = [item.text.rstrip(" .;,").removesuffix("; and").removesuffix(" and")
-                 for item in listed_items(found, index)]  # fmt: skip
+                 for item in listed]  # fmt: skip
         start = _LIST_LEAD_IN.sub("", lead_in.text)
         words = word_count(start) + sum(word_count(item) for item in items)
         if len(items) < 2 or any(item.endswith("?") for item in items):
@@ -287,10 +288,9 @@ def _lists_joined(found: list[Candidate], text: str) -> list[Candidate]:
             some = True
             # The items left out that only continue the lead-in ("training and support
             # available to staff") are fragments on their own.
-            left_out = found[index + 1 + len(items) : index + 1 + len(listed_items(found, index))]
             dropped.update(
                 item.position
-                for item in left_out
+                for item in listed[len(items) :]
                 if item.text[:1].islower() and not is_clause(item.text)
             )
         if words > MAX_LIST_WORDS:
@@ -299,8 +299,8 @@ def _lists_joined(found: list[Candidate], text: str) -> list[Candidate]:
         colon = "" if _OPEN_END.search(start) else ":"  # "looked at X", "four themes: X"
         if some:  # "found X and Y" says no more than it found; "themes, including X and Y"
             colon = "" if _VERB_END.search(start) else ", including"
-        listed = f"{', '.join(items[:-1])} and {items[-1]}" if len(items) > 1 else items[0]
-        sentence = f"{start}{colon} {listed}."
+        listing = f"{', '.join(items[:-1])} and {items[-1]}" if len(items) > 1 else items[0]
+        sentence = f"{start}{colon} {listing}."
         joined[index] = Candidate(sentence, lead_in.position, lead_in.in_key_section, False,
                                   lead_in.heading)  # fmt: skip
     return [candidate for candidate in joined if candidate.position not in dropped]
