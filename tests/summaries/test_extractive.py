@@ -622,6 +622,9 @@ def test_a_speech_is_not_a_finding():
          "HM Inspectorate of Probation",
          "This is the annual report of HM Inspectorate of Probation for 2022/23: Chief Inspector "
          "calls for an independent review."),
+        # the publisher is named as a word, or not at all ("ONS" is not in "questions")
+        ("Survey questions annual report 2021-22", "ONS",
+         "This is the annual report of Survey questions for 2021-22, published by ONS."),
         ("State of Care 2022/23", "the Care Quality Commission", ""),
         ("Monitoring the Mental Health Act in 2021/22", "the Care Quality Commission", ""),
     ],

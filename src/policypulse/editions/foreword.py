@@ -18,7 +18,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from policypulse.editions.compose import Section
-from policypulse.summaries.extractive import HOUSE_LEAD_IN, publisher_name, with_article
+from policypulse.summaries.extractive import (
+    HOUSE_LEAD_IN,
+    names,
+    publisher_name,
+    with_article,
+)
 from policypulse.summaries.guard import ungrounded_figures
 from policypulse.summaries.text import split_sentences, word_count
 
@@ -310,8 +315,7 @@ def _from(title: str, publisher: str) -> str:
     """' from the publisher', unless the title names it already ("Fairer Care Funding: the
     report of the Commission on Funding of Care and Support from the Commission on ...")."""
     name = publisher_name(publisher)
-    named = re.escape(name.lower().removeprefix("the "))
-    if not name or re.search(rf"\b{named}\b", title.lower()):  # "ONS" is not in "questions"
+    if not name or names(title, name):
         return ""
     return f" from {with_article(name)}"
 

@@ -172,6 +172,12 @@ def publisher_name(publisher: str) -> str:
     return re.sub(r"\s*\([^()]*\)", "", publisher).strip(" .,;")
 
 
+def names(text: str, publisher: str) -> bool:
+    """Whether `text` names the publisher, as words ("ONS" is not in "questions")."""
+    name = re.escape(publisher.lower().removeprefix("the ").strip())
+    return bool(name) and re.search(rf"\b{name}\b", text.lower()) is not None
+
+
 def with_article(name: str) -> str:
     """'the Department for Education', 'Ofsted', 'HM Inspectorate of Prisons', 'NHS Digital'."""
     if name.startswith("The "):  # mid-sentence: "by the Independent Review of..."
@@ -295,7 +301,7 @@ def annual_opening(title: str, publisher: str) -> str:
     sentence = f"This is the annual {match['what'].lower()}"
     sentence += f" of {of}" if of else (f" of {publisher}" if publisher else "")
     sentence += f" for {match['period']}"
-    if of and publisher and publisher.lower().removeprefix("the ") not in of.lower():
+    if of and publisher and not names(of, publisher):
         sentence += f", published by {publisher}"
     if match["headline"]:
         sentence += f": {match['headline'].strip()}"
