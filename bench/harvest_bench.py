@@ -12,7 +12,11 @@
    one raw run and one harvest, every run in a fresh process that warms up first (imports,
    a few extractions, the extraction workers started) and then measures; the two runs of a
    round are back to back, in alternating order, and the ratio is taken within the round.
-   The median ratio is reported with the range. CPU is user + system time from /proc of the
+   The median ratio is reported with the range. A third run per round splits the same raw
+   extraction over one process per core, as the harvest splits it: running on every core at
+   once costs CPU of its own on a shared machine (caches, memory bandwidth, the host), which
+   raw extraction on one core never pays; the harvest against that run is the harvest's own
+   overhead. CPU is user + system time from /proc of the
    measuring process and all its descendants (the extraction workers and their forkserver;
    reaped children included), never the loopback server's; the harvest's is split into the
    harvest process and its workers. A run on a busy machine still moves the ratio by a tenth
@@ -222,6 +226,29 @@ def run_raw(pages: list[bytes], pdfs: list[bytes]) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+def _raw_share(served: list[bytes], pdfs: list[bytes], share: int, shares: int) -> float:
+    """In a worker of `run_raw_parallel`: warm up, then raw extraction of every `shares`-th
+    document from `share`; its CPU seconds."""
+    run_raw(served[:10], pdfs[:1])
+    return run_raw(served[share::shares], pdfs[share::shares])[1]
+
+
+def run_raw_parallel(served: list[bytes], pdfs: list[bytes], workers: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the workers) of raw extraction split over `workers`
+    processes, as the harvest splits it: the same extraction paying what running on every
+    core at once costs on this machine (shared caches, memory bandwidth, a busy host)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for future in [pool.submit(os.getpid) for _ in range(workers * 2)]:
+            future.result()  # the workers started before the clock
+        started = time.perf_counter()
+        cpu = sum(pool.map(_raw_share, [served] * workers, [pdfs] * workers, range(workers),
+                           [workers] * workers))  # fmt: skip
+        return time.perf_counter() - started, cpu
+
+
 def feed_names(html_count: int, pdf_count: int) -> list[str]:
     return [f"{ext}-{start // FEED_SIZE}" for ext, count in (("html", html_count),
             ("pdf", pdf_count)) for start in range(0, count, FEED_SIZE)]  # fmt: skip
@@ -233,10 +260,13 @@ def measure_child(what: str, cores: int, html_count: int, pdf_count: int, base: 
     if cores:
         os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:cores]))
     pages, pdfs = html_pages(), pdf_documents(pdf_count)
-    if what == "raw":
+    if what in ("raw", "raw-parallel"):
         served = [pages[n % len(pages)] for n in range(html_count)]
         run_raw(served[:20], pdfs[:2])
-        wall, cpu = run_raw(served, pdfs)
+        if what == "raw":
+            wall, cpu = run_raw(served, pdfs)
+        else:
+            wall, cpu = run_raw_parallel(served, pdfs, len(os.sched_getaffinity(0)))
         print(json.dumps({"wall": wall, "cpu": cpu}))
         return
     with tempfile.TemporaryDirectory() as folder:
@@ -271,7 +301,11 @@ def throughput(html_count: int, pdf_count: int, rounds: int) -> None:
     results = []
     try:
         for number in range(rounds):
-            order = ("raw", "pipeline") if number % 2 == 0 else ("pipeline", "raw")
+            order = (
+                ("raw", "pipeline", "raw-parallel")
+                if number % 2 == 0
+                else ("raw-parallel", "pipeline", "raw")
+            )
             results.append({what: run_child(what, 0, html_count, pdf_count, site.base)
                             for what in order})  # fmt: skip
     finally:
@@ -281,20 +315,26 @@ def throughput(html_count: int, pdf_count: int, rounds: int) -> None:
           f"pages each), loopback; {rounds} rounds of raw and harvest, each run in a fresh "
           f"process, alternating order; load {os.getloadavg()[0]:.2f} at the end")  # fmt: skip
     for number, result in enumerate(results, 1):
-        raw, pipeline = result["raw"], result["pipeline"]
+        raw, pipeline, parallel = result["raw"], result["pipeline"], result["raw-parallel"]
         print(f"   round {number}: harvest {pipeline['wall']:6.2f} s wall, {pipeline['cpu']:6.2f} s "
               f"CPU (harvest process {pipeline['harvest_process']:5.2f}, extraction workers "
               f"{pipeline['cpu'] - pipeline['harvest_process']:5.2f}); raw {raw['wall']:6.2f} s "
-              f"wall, {raw['cpu']:6.2f} s CPU; ratio {pipeline['cpu'] / raw['cpu']:.2f}x CPU, "
-              f"{pipeline['wall'] / raw['wall']:.2f}x wall")  # fmt: skip
+              f"wall, {raw['cpu']:6.2f} s CPU; raw on every core {parallel['cpu']:6.2f} s CPU; "
+              f"ratio {pipeline['cpu'] / raw['cpu']:.2f}x CPU ({pipeline['cpu'] / parallel['cpu']:.2f}x "
+              f"against raw on every core), {pipeline['wall'] / raw['wall']:.2f}x wall")  # fmt: skip
     last = results[-1]["pipeline"]
     print(f"   each harvest: {last['new']} new publications, {last['duplicates']} recognised as "
           f"duplicates, {last['errors']} errors; {documents} documents")  # fmt: skip
     cpu = sorted(r["pipeline"]["cpu"] / r["raw"]["cpu"] for r in results)
     wall = sorted(r["pipeline"]["wall"] / r["raw"]["wall"] for r in results)
+    parallel = sorted(r["pipeline"]["cpu"] / r["raw-parallel"]["cpu"] for r in results)
+    penalty = sorted(r["raw-parallel"]["cpu"] / r["raw"]["cpu"] for r in results)
     print(f"   ratio harvest / raw, median of {rounds} rounds: {statistics.median(cpu):.2f}x CPU "
           f"(range {cpu[0]:.2f}-{cpu[-1]:.2f}; aim <= 1.2x), {statistics.median(wall):.2f}x wall "
           f"(range {wall[0]:.2f}-{wall[-1]:.2f})")  # fmt: skip
+    print(f"   the same raw extraction on every core at once costs {statistics.median(penalty):.2f}x "
+          f"its CPU on one (range {penalty[0]:.2f}-{penalty[-1]:.2f}); the harvest against it: "
+          f"{statistics.median(parallel):.2f}x CPU (range {parallel[0]:.2f}-{parallel[-1]:.2f})")  # fmt: skip
 
 
 def cores(html_count: int, pdf_count: int) -> None:

@@ -106,9 +106,13 @@ def _extract_html(
         raise ExtractError(f"{url} is not an HTML page ({content_type or 'unknown type'})")
     html = decode_html(body, charset)
     tree = parse_html(html, url)
-    json_ld = _json_ld(tree)
+    # Each whole-tree search costs about as much as a tenth of trafilatura's work on a page:
+    # the JSON-LD and GOV.UK label searches run only on pages that have them, and the links
+    # are read in one pass for both the report PDFs and their stated page counts.
+    json_ld = _json_ld(tree) if "application/ld+json" in html else []
     meta = _page_metadata(tree, json_ld)
-    links = pdf_links(tree, url)
+    anchors = _anchors(tree)
+    links = pdf_links(tree, url, anchors)
     published = _parse_date(meta.get("date")) or _htmldate(tree, url)
     text = selected_text(tree, main_selector) if main_selector else ""
     if not text:
@@ -119,7 +123,10 @@ def _extract_html(
         text = (document.text if document else "") or ""
     title = meta.get("title") or url
     authors = meta.get("authors") or []
-    document_type, pdf_pages = publication_metadata(tree, url, json_ld)
+    document_type, pdf_pages = publication_metadata(
+        tree, url, json_ld, govuk_format=meta["format"], anchors=anchors,
+        govuk_label=_GOVUK_LABEL_CLASS in html,
+    )  # fmt: skip
     return Extracted(
         url=url,
         title=_clean(title),
@@ -163,11 +170,21 @@ _FIRST_TEXTS = etree.XPath("(//body//text())[position() <= 400]", smart_strings=
 _JSON_LD = etree.XPath('//script[@type="application/ld+json"]/text()', smart_strings=False)
 _GOVUK_FORMAT = etree.XPath('//meta[@name="govuk:format"]/@content', smart_strings=False)
 # The cheap `contains(@class, ...)` first: it holds wherever the exact class test does.
+_GOVUK_LABEL_CLASS = "gem-c-title__context"
 _GOVUK_LABEL = etree.XPath(
-    '//*[contains(@class, "gem-c-title__context")]'
-    '[contains(concat(" ", @class, " "), " gem-c-title__context ")]'
+    f'//*[contains(@class, "{_GOVUK_LABEL_CLASS}")]'
+    f'[contains(concat(" ", @class, " "), " {_GOVUK_LABEL_CLASS} ")]'
 )
-_PDF_ANCHORS = etree.XPath("//a[@href]")
+
+
+def _anchors(tree) -> list[tuple[object, str]]:
+    """Every link of the page as (element, href stripped), in page order."""
+    found = []
+    for anchor in tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if href:
+            found.append((anchor, href))
+    return found
 
 
 def date_in_text(text: str) -> datetime.date | None:
@@ -235,6 +252,7 @@ def _page_metadata(tree, json_ld: list | None = None) -> dict:
         ),
         "description": meta("description", "og:description", "DC.description"),
         "authors": cited,
+        "format": meta("govuk:format"),
     }  # fmt: skip
     for data in _json_ld(tree) if json_ld is None else json_ld:
         for node in data if isinstance(data, list) else data.get("@graph", [data]):
@@ -267,22 +285,31 @@ STATED_PAGES = re.compile(r"\b(\d{1,4}) pages?\b", re.I)
 
 
 def publication_metadata(
-    tree, base_url: str, json_ld: list | None = None
+    tree,
+    base_url: str,
+    json_ld: list | None = None,
+    *,
+    govuk_format: str | None = None,
+    anchors: list | None = None,
+    govuk_label: bool = True,
 ) -> tuple[str, dict[str, int]]:
     """What the publisher says the page is, for the report-or-briefing type: GOV.UK's
     document type (`govuk:format`, else the label it shows above the title), else the
     JSON-LD @type of the page's main thing; and each PDF's length where the page states it
-    (GOV.UK attachments say "PDF, 1.2 MB, 84 pages"), by the PDF's URL."""
-    formats = _GOVUK_FORMAT(tree)
-    document_type = formats[0].strip() if formats else ""
-    if not document_type:
+    (GOV.UK attachments say "PDF, 1.2 MB, 84 pages"), by the PDF's URL. What the caller has
+    read already is passed in: `govuk_format` (the meta tag's content), `anchors`
+    (`_anchors`), and `govuk_label=False` when the page has no GOV.UK title label."""
+    if govuk_format is None:
+        formats = _GOVUK_FORMAT(tree)
+        govuk_format = formats[0] if formats else ""
+    document_type = govuk_format.strip()
+    if not document_type and govuk_label:
         labels = _GOVUK_LABEL(tree)
         document_type = " ".join(labels[0].text_content().split()) if labels else ""
     if not document_type:
         document_type = _json_ld_type(_json_ld(tree) if json_ld is None else json_ld)
     pages: dict[str, int] = {}
-    for anchor in _PDF_ANCHORS(tree):
-        href = anchor.get("href", "").strip()
+    for anchor, href in _anchors(tree) if anchors is None else anchors:
         if not href.lower().split("?")[0].endswith(".pdf"):
             continue
         block = anchor
@@ -326,13 +353,10 @@ def _json_ld_people(value) -> list[str]:
 PDF_DOWNLOAD = re.compile(r"\bdownload\b.*\bpdf\b|\bpdf\b.*\bdownload\b", re.I)
 
 
-def pdf_links(tree, base_url: str) -> list[tuple[str, str]]:
+def pdf_links(tree, base_url: str, anchors: list | None = None) -> list[tuple[str, str]]:
     """Links to the report PDF: .pdf hrefs, GOV.UK attachments, "download" links."""
     links, seen = [], set()
-    for anchor in tree.iter("a"):
-        href = (anchor.get("href") or "").strip()
-        if not href:
-            continue
+    for anchor, href in _anchors(tree) if anchors is None else anchors:
         lowered = href.lower().split("?")[0].split("#")[0]
         is_pdf = lowered.endswith(".pdf") or (anchor.get("type") or "").lower() == "application/pdf"
         quick = href + (anchor.text or "") + "".join(child.text or "" for child in anchor)
