@@ -12,8 +12,8 @@ import pytest
 from policypulse.summaries import goldreport
 from policypulse.summaries.backends import Options
 from policypulse.summaries.evaluate import evaluate, metrics
-from policypulse.summaries.extractive import Extractive
-from policypulse.summaries.learning import cross_validated
+from policypulse.summaries.extractive import Extractive, extract
+from policypulse.summaries.learning import cross_validated, pair_of
 from policypulse.summaries.text import word_count
 
 GOLD = Path(__file__).parents[1] / "data" / "summaries" / "editor_gold.jsonl"
@@ -79,11 +79,29 @@ def test_the_oracle_picks_source_sentences_within_the_budget():
     assert word_count(goldreport.oracle(item, Options(max_words=5))) == 0
 
 
+def test_a_scorer_that_knows_the_answer_picks_what_the_editor_wrote_about():
+    item = {
+        "title": "Staffing in prisons", "publisher": "HM Inspectorate of Prisons",
+        "text": "The inspection found that violence rose by 38% in a year across the estate.\n\n"
+        "It found that 12 of 20 prisons had drug problems in every wing.\n\n"
+        "Officers described how the canteen and the library closed early on most days.",
+        "summary": "Officers said the canteen and library closed early on most days.",
+    }  # fmt: skip
+    options = Options(min_words=5, max_words=40, target_words=20)
+    request = pair_of(item)[0]
+    assert "drug problems" in extract(request, options, None).text  # figures and "found"
+    knowing = extract(request, options, goldreport.AnswerScorer(item, options)).text
+    assert "canteen" in knowing and "drug problems" not in knowing
+    with pytest.raises(ValueError):
+        goldreport.AnswerScorer(item, options).predict([[0.0]] * 7)
+
+
 def test_the_report_measures_everything_in_one_run_and_draws_the_same_pairs_for_a_seed():
     items = _gold()[:8]
     report = goldreport.gold_report(items, Options(), folds=2, ks=(0, 3), samples=2, seed=3)
     names = [row["backend"] for row in report["results"]]
-    assert names == ["lead", "extractive", "extractive-learned-2fold", "oracle"]
+    assert names == ["lead", "extractive", "extractive-learned-2fold",
+                     "extractive-perfect-scorer", "oracle"]  # fmt: skip
     oracle = report["results"][-1]
     assert oracle["rouge1"] >= max(row["rouge1"] for row in report["results"][:-1])
     assert [row["k"] for row in report["learning_curve"]] == [0, 3]

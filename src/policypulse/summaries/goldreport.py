@@ -1,7 +1,9 @@
 """The summaries report on an editor gold, from one run: the lead baseline, the hand-made
 extractive score, the learned scorer cross-validated (each pair summarised by a scorer that never
-saw it), and the greedy oracle (the best the source's own sentences can do under the same word
-budget: what selection could reach); then the learning curve (trained on the first k pairs,
+saw it), the same selection with a scorer that knows the answer (each sentence scored by its
+ROUGE against the editor's summary: how far a better scorer alone could take it), and the greedy
+oracle (the best the source's own sentences can do under the same word budget: what selection
+could reach); then the learning curve (trained on the first k pairs,
 scored on the rest) and a few summaries side by side with the editor's, drawn with a seed.
 
     python -m policypulse.summaries.goldreport tests/data/summaries/editor_gold.jsonl [--json]
@@ -21,7 +23,13 @@ from pathlib import Path
 from policypulse.summaries.backends import Options
 from policypulse.summaries.evaluate import metrics, read_gold
 from policypulse.summaries.extractive import _head, extract, lead
-from policypulse.summaries.learning import cross_validated, learning_curve, pair_of, rouge_1_2
+from policypulse.summaries.learning import (
+    cross_validated,
+    learning_curve,
+    pair_of,
+    rouge_1_2,
+    training_rows,
+)
 from policypulse.summaries.text import candidates, word_count
 
 
@@ -50,6 +58,20 @@ def oracle(item: dict, options: Options, rouge=None) -> str:
         chosen.append(pick)
 
 
+class AnswerScorer:
+    """A sentence scorer that knows the answer: each eligible sentence's training target (its
+    ROUGE against this pair's editor summary, relative to the best sentence's). The learned
+    scorer's ceiling under the same opening, filters, budget and compression."""
+
+    def __init__(self, item: dict, options: Options):
+        self.values = training_rows([pair_of(item)], options)[1]
+
+    def predict(self, rows):
+        if len(rows) != len(self.values):
+            raise ValueError("asked about other sentences than the pair's")
+        return self.values
+
+
 def _summary_of(report: dict) -> dict:
     keys = ("backend", "n", "rouge1", "rouge2", "rougeLsum", "within_bounds", "numbers_grounded")
     return {key: report[key] for key in keys} | {"words": report["words"]}
@@ -66,6 +88,9 @@ def gold_report(items: list[dict], options: Options, *, folds: int = 5, ks=(0, 1
         "lead": [lead(item["text"], options.max_words) for item in items],
         "extractive": [run(pair_of(item)[0], None) for item in items],
         f"extractive-learned-{folds}fold": cross_validated(items, options, folds, summarize=run),
+        "extractive-perfect-scorer": [
+            run(pair_of(item)[0], AnswerScorer(item, options)) for item in items
+        ],  # fmt: skip
         "oracle": [oracle(item, options, rouge) for item in items],
     }
     reports = {name: metrics(items, summaries, name, options)
