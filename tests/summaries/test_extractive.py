@@ -672,3 +672,44 @@ def test_a_thin_page_gets_no_list_fragment_but_may_repeat_the_title():
     summary = extract(document, Options()).text
     assert "range, nature" not in summary
     assert "Ofsted was asked by the government to carry out a rapid review" in summary
+
+
+def test_quotations_state_then_add_in_the_order_they_appear():
+    """Quotations were worded in the order they were chosen (best first), so a thin page's
+    summary could read "It adds: “...” It states: “...”"."""
+    letter = ("My interest in women in the criminal justice system goes back many years, to "
+              "the first time I visited Holloway prison.\n\nI found that 60% of the women I met "
+              "had been sentenced to short terms for very minor offences.")  # fmt: skip
+    summary = extract(SummaryRequest("The review", letter, "The review"), Options()).text
+    assert summary.index("It states: “My interest") < summary.index("It adds: “I found that 60%")
+    assert summary.count("It states:") == 1
+
+
+def test_a_sentence_pointing_to_what_follows_is_left_out():
+    """ "The Chief Inspector, Justin Russell, has published the following statement." was
+    chosen, without the statement."""
+    from policypulse.summaries.extractive import _LIST_INTRO
+
+    for pointer in ("The Chief Inspector, Justin Russell, has published the following statement.",
+                    "Its recommendations are set out below.",
+                    "The inspectorate made the following recommendations:"):  # fmt: skip
+        assert _LIST_INTRO.search(pointer), pointer
+    for finding in ("Reoffending fell by 12% in the following year.",
+                    "The following quarter saw a rise in referrals of 8%."):  # fmt: skip
+        assert not _LIST_INTRO.search(finding), finding
+
+
+def test_a_title_that_is_its_publisher_is_not_said_twice():
+    """ "This review by the Independent Review of Children's Social Care looks at the
+    independent review of children's social care." """
+    text = ("The review calls for a radical reset of children's social care. It found that "
+            "spending on children in care rose by 40% in ten years while outcomes stayed poor. "
+            "It recommends a new national framework for family help in every local area.")  # fmt: skip
+    request = SummaryRequest("The independent review of children's social care: final report",
+                             text, "The Independent Review of Children's Social Care")  # fmt: skip
+    summary = extract(request, Options(min_words=20)).text
+    assert summary.startswith(
+        "This is the final report of the Independent Review of Children's Social Care."
+    )
+    other = SummaryRequest("Children's social care: final report", text, "Ofsted")
+    assert extract(other, Options(min_words=20)).text.startswith("This report by Ofsted looks at")

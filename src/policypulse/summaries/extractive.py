@@ -276,7 +276,16 @@ def opening(document: SummaryRequest, found: list[Candidate]) -> tuple[str, int 
     annual = annual_opening(document.title, publisher)
     if annual:
         return annual, None
+    if publisher and _content_words(topic(document.title)) == _content_words(publisher):
+        # "The independent review of children's social care: final report" by the Independent
+        # Review of Children's Social Care: "This review by X looks at X" says it twice.
+        stage = _STAGE.search(document.title)
+        what = f"{stage.group(1).lower()} report" if stage else kind
+        return _sentence(f"This is the {what} of {publisher}"), None
     return _sentence(f"This {kind}{by}{what_it_does(document.title, kind)}"), None
+
+
+_STAGE = re.compile(r"\b(final|interim|first|second|third|progress)\s+report\b", re.I)
 
 
 _ANNUAL = re.compile(
@@ -517,6 +526,11 @@ _WH_HEADING = re.compile(
 _LIST_INTRO = re.compile(
     r"\b(?:relating to|related to|including|includes?|such as|as follows|the following|"
     r"namely|are|is|were|was)\s*[.:]?$"
+    # "... has published the following statement.", "... are set out below.": what they point
+    # to is not in the summary
+    r"|\bthe following(?!\s+(?:years?|months?|weeks?|days?|decades?|period|quarter)\b)"
+    r"(?:\s+[\w-]+){1,2}\s*[.:]?$"
+    r"|\b(?:set out|listed|shown|described|summarised|outlined|detailed)\s+below\s*[.:]?$"
 )
 
 
@@ -625,9 +639,8 @@ def select(
     used = sum(word_count(text) for text in chosen.values())
     for _, candidate in scored:
         text = compress(drop_first_person_clause(third_person(candidate.text), opinion_words))
-        if FIRST_PERSON.search(text):
-            verb = "adds" if any("states: “" in t for t in chosen.values()) else "states"
-            text = f"It {verb}: “{candidate.text.rstrip()}”"
+        if FIRST_PERSON.search(text):  # the verb is set once in page order (_quote_verbs)
+            text = f"It states: “{candidate.text.rstrip()}”"
         count = word_count(text)
         if used + count > budget or _redundant(text, list(chosen.values())):
             continue
@@ -638,6 +651,19 @@ def select(
         if used >= target:
             break
     return chosen
+
+
+def _quote_verbs(body: list[str]) -> list[str]:
+    """In page order, the first quotation "states" and any after it "adds" (chosen best
+    first, a later quotation could otherwise come first and "add")."""
+    quoted, result = 0, []
+    for text in body:
+        if text.startswith("It states: “"):
+            if quoted:
+                text = "It adds: “" + text.removeprefix("It states: “")
+            quoted += 1
+        result.append(text)
+    return result
 
 
 def _quotable(text: str, opinion_words: tuple[str, ...]) -> bool:
@@ -838,7 +864,7 @@ def extract(
         # asked by the government to carry out a rapid review of sexual abuse in schools").
         chosen = select(shortlist(every, document.title, repeats=True), budget, target, skip,
                         opinion, chosen, quote_first_person=True)  # fmt: skip
-    body = [chosen[position] for position in sorted(chosen)]
+    body = _quote_verbs([chosen[position] for position in sorted(chosen)])
     if body:
         body[0] = _lead_in(body[0], kind)
     summary = spell_out_acronyms(" ".join([first, *body]), acronyms(text))
