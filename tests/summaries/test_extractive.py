@@ -713,3 +713,28 @@ def test_a_title_that_is_its_publisher_is_not_said_twice():
     )
     other = SummaryRequest("Children's social care: final report", text, "Ofsted")
     assert extract(other, Options(min_words=20)).text.startswith("This report by Ofsted looks at")
+
+
+def test_a_named_title_then_whose_report_it_is_opens_as_the_title_says():
+    """ "Fairer Care Funding: the report of the Commission on Funding of Care and Support"
+    opened "This report by the Commission ... looks at the Fairer Care Funding."; a title
+    with a full stop inside ("Prison: the facts. Bromley Briefings Summer 2019") made two
+    sentences of the opening."""
+    text = ("The Commission recommends that the means-tested threshold should rise from "
+            "£23,250 to £100,000. It found that the current funding system is in urgent need "
+            "of reform and estimates its proposals would cost around £1.7 billion.")  # fmt: skip
+    request = SummaryRequest(
+        "Fairer Care Funding: the report of the Commission on Funding of Care and Support",
+        text, "Commission on Funding of Care and Support",
+    )  # fmt: skip
+    assert extract(request, Options(min_words=20)).text.startswith(
+        "This is Fairer Care Funding, the report of the Commission on Funding of Care and Support. "
+    )
+    # a named review keeps its own opening; a title that is not a name is looked at
+    lammy = "The Lammy Review: report of the independent review into outcomes in the justice system"
+    assert not extract(SummaryRequest(lammy, text, "Ministry of Justice"),
+                       Options(min_words=20)).text.startswith("This is")  # fmt: skip
+    assert topic("Prison: the facts. Bromley Briefings Summer 2019") == (
+        "the Prison: the facts – Bromley Briefings Summer 2019"
+    )
+    assert topic("St. Mary's Hospital report") == "the St. Mary's Hospital"

@@ -211,6 +211,8 @@ def kind_of(title: str, text_start: str, type_: str) -> str:
 def topic(title: str) -> str:
     """The title as the object of 'looks at': kind words and bracketed notes removed."""
     title = re.sub(r"\s*\([^()]*\)\s*$", "", title.strip()).strip(" .")
+    # "Prison: the facts. Bromley Briefings Summer 2019": one title, not two sentences
+    title = re.sub(r"(?<=[a-z]{3})\.\s+(?=[A-Z])", " – ", title)
     title = re.sub(
         r"^(?:an?\s+)?(?:thematic\s+|joint\s+|rapid\s+)?(?:evaluation|review|inspection|"
         r"process evaluation)\s+of\s+(?:the\s+)?",
@@ -276,6 +278,13 @@ def opening(document: SummaryRequest, found: list[Candidate]) -> tuple[str, int 
     annual = annual_opening(document.title, publisher)
     if annual:
         return annual, None
+    if (named := _NAME_THEN_REPORT.match(document.title.strip())) and not _NAMED.match(
+        document.title.strip()
+    ):
+        # "Fairer Care Funding: the report of the Commission on Funding of Care and Support"
+        # was "This report by the Commission ... looks at the Fairer Care Funding."
+        what = named["what"][0].lower() + named["what"][1:]
+        return _sentence(f"This is {named['name']}, {what}"), None
     if publisher and _content_words(topic(document.title)) == _content_words(publisher):
         # "The independent review of children's social care: final report" by the Independent
         # Review of Children's Social Care: "This review by X looks at X" says it twice.
@@ -285,6 +294,11 @@ def opening(document: SummaryRequest, found: list[Candidate]) -> tuple[str, int 
     return _sentence(f"This {kind}{by}{what_it_does(document.title, kind)}"), None
 
 
+# A title that is a name in Title Case, then what it is: "the report of" someone.
+_NAME_THEN_REPORT = re.compile(
+    r"^(?P<name>(?:[A-Z][\w’'-]*[,]?\s+(?:(?:of|and|for|the|in|on|to)\s+)?){0,5}[A-Z][\w’'-]*)"
+    r":\s+(?P<what>(?i:the\s+)?(?i:final\s+|interim\s+)?(?i:report)\s+of\s+(?:the\s+)?[A-Z].+)$"
+)
 _STAGE = re.compile(r"\b(final|interim|first|second|third|progress)\s+report\b", re.I)
 
 
