@@ -730,6 +730,11 @@ def test_a_named_title_then_whose_report_it_is_opens_as_the_title_says():
     assert extract(request, Options(min_words=20)).text.startswith(
         "This is Fairer Care Funding, the report of the Commission on Funding of Care and Support. "
     )
+    bare = SummaryRequest("Fairer Care Funding: Report of the Commission on Funding of Care and "
+                          "Support", text, "Commission on Funding of Care and Support")  # fmt: skip
+    assert extract(bare, Options(min_words=20)).text.startswith(
+        "This is Fairer Care Funding, the report of the Commission"
+    )
     # a named review keeps its own opening; a title that is not a name is looked at
     lammy = "The Lammy Review: report of the independent review into outcomes in the justice system"
     assert not extract(SummaryRequest(lammy, text, "Ministry of Justice"),

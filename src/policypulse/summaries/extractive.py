@@ -284,8 +284,10 @@ def opening(document: SummaryRequest, found: list[Candidate]) -> tuple[str, int 
         # "Fairer Care Funding: the report of the Commission on Funding of Care and Support"
         # was "This report by the Commission ... looks at the Fairer Care Funding."
         what = named["what"][0].lower() + named["what"][1:]
+        what = what if what.startswith("the ") else f"the {what}"
         return _sentence(f"This is {named['name']}, {what}"), None
-    if publisher and _content_words(topic(document.title)) == _content_words(publisher):
+    words = _content_words(publisher)
+    if words and _content_words(topic(document.title)) == words:
         # "The independent review of children's social care: final report" by the Independent
         # Review of Children's Social Care: "This review by X looks at X" says it twice.
         stage = _STAGE.search(document.title)
