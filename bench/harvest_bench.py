@@ -13,9 +13,9 @@
    a few extractions, the extraction workers started) and then measures; the two runs of a
    round are back to back, in alternating order, and the ratio is taken within the round.
    The median ratio is reported with the range. A third run per round splits the same raw
-   extraction over one process per core, as the harvest splits it: running on every core at
-   once costs CPU of its own on a shared machine (caches, memory bandwidth, the host), which
-   raw extraction on one core never pays; the harvest against that run is the harvest's own
+   extraction over one process per core, as the harvest splits it: whatever running on every
+   core at once costs on this machine (caches, memory bandwidth, the host) shows as its ratio
+   to raw on one core (about 1.0 here), and the harvest against it is the harvest's own
    overhead. CPU is user + system time from /proc of the
    measuring process and all its descendants (the extraction workers and their forkserver;
    reaped children included), never the loopback server's; the harvest's is split into the
@@ -235,8 +235,8 @@ def _raw_share(served: list[bytes], pdfs: list[bytes], share: int, shares: int) 
 
 def run_raw_parallel(served: list[bytes], pdfs: list[bytes], workers: int) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the workers) of raw extraction split over `workers`
-    processes, as the harvest splits it: the same extraction paying what running on every
-    core at once costs on this machine (shared caches, memory bandwidth, a busy host)."""
+    processes, as the harvest splits it: the same extraction, paying whatever running on
+    every core at once costs on this machine (shared caches, memory bandwidth, a busy host)."""
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("forkserver")

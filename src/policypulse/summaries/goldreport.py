@@ -3,8 +3,8 @@ extractive score, the learned scorer cross-validated (each pair summarised by a 
 saw it), the same selection with a scorer that knows the answer (each sentence scored by its
 ROUGE against the editor's summary: how far a better scorer alone could take it), and the greedy
 oracle (the best the source's own sentences can do under the same word budget: what selection
-could reach); then the learning curve (trained on the first k pairs,
-scored on the rest) and a few summaries side by side with the editor's, drawn with a seed.
+could reach); then the learning curve (trained on the first k pairs, scored on the rest) and a
+few summaries side by side with the editor's, drawn with a seed.
 
     python -m policypulse.summaries.goldreport tests/data/summaries/editor_gold.jsonl [--json]
 
