@@ -226,11 +226,11 @@ def run_raw(pages: list[bytes], pdfs: list[bytes]) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def _raw_share(served: list[bytes], pdfs: list[bytes], share: int, shares: int) -> float:
-    """In a worker of `run_raw_parallel`: warm up, then raw extraction of every `shares`-th
-    document from `share`; its CPU seconds."""
-    run_raw(served[:10], pdfs[:1])
-    return run_raw(served[share::shares], pdfs[share::shares])[1]
+def _raw_share(pages: list[bytes], pdfs: list[bytes]) -> float:
+    """In a worker of `run_raw_parallel`: warm up, then raw extraction of its share; the
+    share's CPU seconds."""
+    run_raw(pages[:10], pdfs[:1])
+    return run_raw(pages, pdfs)[1]
 
 
 def run_raw_parallel(served: list[bytes], pdfs: list[bytes], workers: int) -> tuple[float, float]:
@@ -244,8 +244,9 @@ def run_raw_parallel(served: list[bytes], pdfs: list[bytes], workers: int) -> tu
         for future in [pool.submit(os.getpid) for _ in range(workers * 2)]:
             future.result()  # the workers started before the clock
         started = time.perf_counter()
-        cpu = sum(pool.map(_raw_share, [served] * workers, [pdfs] * workers, range(workers),
-                           [workers] * workers))  # fmt: skip
+        shares = range(workers)  # each worker is sent its own documents only
+        cpu = sum(pool.map(_raw_share, [served[k::workers] for k in shares],
+                           [pdfs[k::workers] for k in shares]))  # fmt: skip
         return time.perf_counter() - started, cpu
 
 

@@ -112,7 +112,7 @@ def _extract_html(
     json_ld = _json_ld(tree) if "application/ld+json" in html else []
     meta = _page_metadata(tree, json_ld)
     anchors = _anchors(tree)
-    links = pdf_links(tree, url, anchors)
+    links = pdf_links(url, anchors)
     published = _parse_date(meta.get("date")) or _htmldate(tree, url)
     text = selected_text(tree, main_selector) if main_selector else ""
     if not text:
@@ -124,9 +124,8 @@ def _extract_html(
     title = meta.get("title") or url
     authors = meta.get("authors") or []
     document_type, pdf_pages = publication_metadata(
-        tree, url, json_ld, govuk_format=meta["format"], anchors=anchors,
-        govuk_label=_GOVUK_LABEL_CLASS in html,
-    )  # fmt: skip
+        tree, url, json_ld, meta["format"], anchors, govuk_label=_GOVUK_LABEL_CLASS in html
+    )
     return Extracted(
         url=url,
         title=_clean(title),
@@ -168,7 +167,6 @@ def _htmldate(tree, url: str) -> datetime.date | None:
 # Compiled once; plain strings, not lxml's "smart" ones that each keep a link to their element.
 _FIRST_TEXTS = etree.XPath("(//body//text())[position() <= 400]", smart_strings=False)
 _JSON_LD = etree.XPath('//script[@type="application/ld+json"]/text()', smart_strings=False)
-_GOVUK_FORMAT = etree.XPath('//meta[@name="govuk:format"]/@content', smart_strings=False)
 # The cheap `contains(@class, ...)` first: it holds wherever the exact class test does.
 _GOVUK_LABEL_CLASS = "gem-c-title__context"
 _GOVUK_LABEL = etree.XPath(
@@ -223,7 +221,7 @@ def _json_ld(tree) -> list:
     return found
 
 
-def _page_metadata(tree, json_ld: list | None = None) -> dict:
+def _page_metadata(tree, json_ld: list) -> dict:
     """citation_*, Dublin Core, Open Graph and JSON-LD, most specific first."""
 
     tags: dict[str, str] = {}
@@ -254,7 +252,7 @@ def _page_metadata(tree, json_ld: list | None = None) -> dict:
         "authors": cited,
         "format": meta("govuk:format"),
     }  # fmt: skip
-    for data in _json_ld(tree) if json_ld is None else json_ld:
+    for data in json_ld:
         for node in data if isinstance(data, list) else data.get("@graph", [data]):
             if not isinstance(node, dict):
                 continue
@@ -285,31 +283,22 @@ STATED_PAGES = re.compile(r"\b(\d{1,4}) pages?\b", re.I)
 
 
 def publication_metadata(
-    tree,
-    base_url: str,
-    json_ld: list | None = None,
-    *,
-    govuk_format: str | None = None,
-    anchors: list | None = None,
-    govuk_label: bool = True,
+    tree, base_url: str, json_ld: list, govuk_format: str, anchors: list, *, govuk_label: bool
 ) -> tuple[str, dict[str, int]]:
     """What the publisher says the page is, for the report-or-briefing type: GOV.UK's
     document type (`govuk:format`, else the label it shows above the title), else the
     JSON-LD @type of the page's main thing; and each PDF's length where the page states it
     (GOV.UK attachments say "PDF, 1.2 MB, 84 pages"), by the PDF's URL. What the caller has
-    read already is passed in: `govuk_format` (the meta tag's content), `anchors`
+    read already is passed in: the JSON-LD, the `govuk:format` meta tag's content, the links
     (`_anchors`), and `govuk_label=False` when the page has no GOV.UK title label."""
-    if govuk_format is None:
-        formats = _GOVUK_FORMAT(tree)
-        govuk_format = formats[0] if formats else ""
     document_type = govuk_format.strip()
     if not document_type and govuk_label:
         labels = _GOVUK_LABEL(tree)
         document_type = " ".join(labels[0].text_content().split()) if labels else ""
     if not document_type:
-        document_type = _json_ld_type(_json_ld(tree) if json_ld is None else json_ld)
+        document_type = _json_ld_type(json_ld)
     pages: dict[str, int] = {}
-    for anchor, href in _anchors(tree) if anchors is None else anchors:
+    for anchor, href in anchors:
         if not href.lower().split("?")[0].endswith(".pdf"):
             continue
         block = anchor
@@ -353,10 +342,11 @@ def _json_ld_people(value) -> list[str]:
 PDF_DOWNLOAD = re.compile(r"\bdownload\b.*\bpdf\b|\bpdf\b.*\bdownload\b", re.I)
 
 
-def pdf_links(tree, base_url: str, anchors: list | None = None) -> list[tuple[str, str]]:
-    """Links to the report PDF: .pdf hrefs, GOV.UK attachments, "download" links."""
+def pdf_links(base_url: str, anchors: list) -> list[tuple[str, str]]:
+    """Links to the report PDF among the page's `_anchors`: .pdf hrefs, GOV.UK attachments,
+    "download" links."""
     links, seen = [], set()
-    for anchor, href in _anchors(tree) if anchors is None else anchors:
+    for anchor, href in anchors:
         lowered = href.lower().split("?")[0].split("#")[0]
         is_pdf = lowered.endswith(".pdf") or (anchor.get("type") or "").lower() == "application/pdf"
         quick = href + (anchor.text or "") + "".join(child.text or "" for child in anchor)
