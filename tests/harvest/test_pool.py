@@ -51,3 +51,15 @@ def test_a_dead_worker_costs_one_document(workers):
 def test_one_pool_per_size_for_the_whole_process():
     assert pool.extractor_for(2) is pool.extractor_for(2)
     assert pool.extractor_for(0).workers == pool.usable_cores()
+
+
+def _first_use_loaded() -> bool:
+    from trafilatura import external
+
+    return external.JT_STOPLIST is not None
+
+
+def test_workers_start_with_the_extractors_first_use_set_up_done(workers):
+    """The forkserver read a page before forking them: justext's stop lists (loaded on the
+    first page that needs trafilatura's fallback) are there before any page is sent."""
+    assert workers._submit(_first_use_loaded)

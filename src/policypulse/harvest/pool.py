@@ -4,8 +4,9 @@ PDFium is not thread-safe and trafilatura holds the GIL, so in threads extractio
 core at a time. The harvest hands each page and PDF to a process pool instead (one process per
 usable core): extraction uses every core while the harvest's threads wait on the network and
 the database, and a PDF that crashes PDFium takes down one worker, not the harvest. Workers
-come from a forkserver that has the extraction modules imported already, so a new worker costs
-a fork, not an import; the pool lives as long as the process and is shared by every harvest.
+come from a forkserver that has the extraction modules imported and warmed already (`warm`), so
+a new worker costs a fork, not an import and a first page's set-up; the pool lives as long as
+the process and is shared by every harvest.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class ProcessExtractor(LocalExtractor):
         with self._lock:
             if self._executor is None:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["policypulse.harvest.extract"])
+                context.set_forkserver_preload(["policypulse.harvest.warm"])
                 self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
             return self._executor
 
