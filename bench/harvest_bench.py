@@ -9,14 +9,17 @@
    robots.txt, extraction, fingerprints, de-duplication, SQLite) against `trafilatura.extract`
    + pypdfium2 text extraction of the same bytes. The CPU ratio is the figure (aim: <= 1.2).
    Method, for a machine shared with other work: ROUNDS rounds (`--rounds`, default 5), each
-   one raw run and one harvest, every run in a fresh process that warms up first (imports,
-   a few extractions, the extraction workers started) and then measures; the two runs of a
-   round are back to back, in alternating order, and the ratio is taken within the round.
+   with a raw run and a harvest, every run in a fresh process that warms up first (imports,
+   a few extractions, the extraction workers started) and then measures; the runs of a round
+   are back to back, in alternating order, and the ratios are taken within the round.
    The median ratio is reported with the range. A third run per round splits the same raw
    extraction over one process per core, as the harvest splits it: whatever running on every
    core at once costs on this machine (caches, memory bandwidth, the host) shows as its ratio
    to raw on one core (about 1.0 here), and the harvest against it is the harvest's own
-   overhead. CPU is user + system time from /proc of the
+   overhead. A fourth run per round is the harvest's own extraction in one process (its quick
+   pass with the full run on thin pages, metadata, fingerprints: what the workers do), so the
+   harvest against it is everything beyond extraction (HTTP, storage, the pool, every core at
+   once). CPU is user + system time from /proc of the
    measuring process and all its descendants (the extraction workers and their forkserver;
    reaped children included), never the loopback server's; the harvest's is split into the
    harvest process and its workers. A run on a busy machine still moves the ratio by a tenth
@@ -207,15 +210,25 @@ def run_pipeline(config, exclude: tuple[int, ...] = ()) -> tuple[float, list, fl
     return time.perf_counter() - started, reports, tree_cpu(exclude) - cpu
 
 
-def run_raw(pages: list[bytes], pdfs: list[bytes]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of raw extraction of the same bytes."""
+def run_raw(pages: list[bytes], pdfs: list[bytes], own: bool = False) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of raw extraction of the same bytes: `trafilatura.extract`
+    and pypdfium2's text, or with `own` the harvest's own extraction in this process (text,
+    metadata and fingerprints: what its workers do), which its overhead is measured against."""
     import pypdfium2 as pdfium
     import trafilatura
 
+    from policypulse.harvest.pool import _html_fingerprinted, _pdf_fingerprinted
+
     started, cpu = time.perf_counter(), time.process_time()
-    for body in pages:
-        trafilatura.extract(body)
+    for number, body in enumerate(pages):
+        if own:
+            _html_fingerprinted(body, f"https://example.org/h/{number}.html", "text/html", None)
+        else:
+            trafilatura.extract(body)
     for body in pdfs:
+        if own:
+            _pdf_fingerprinted(body)
+            continue
         document = pdfium.PdfDocument(body)
         for page in document:
             text_page = page.get_textpage()
@@ -261,11 +274,11 @@ def measure_child(what: str, cores: int, html_count: int, pdf_count: int, base: 
     if cores:
         os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:cores]))
     pages, pdfs = html_pages(), pdf_documents(pdf_count)
-    if what in ("raw", "raw-parallel"):
+    if what in ("raw", "raw-parallel", "raw-own"):
         served = [pages[n % len(pages)] for n in range(html_count)]
-        run_raw(served[:20], pdfs[:2])
-        if what == "raw":
-            wall, cpu = run_raw(served, pdfs)
+        run_raw(served[:20], pdfs[:2], own=what == "raw-own")
+        if what in ("raw", "raw-own"):
+            wall, cpu = run_raw(served, pdfs, own=what == "raw-own")
         else:
             wall, cpu = run_raw_parallel(served, pdfs, len(os.sched_getaffinity(0)))
         print(json.dumps({"wall": wall, "cpu": cpu}))
@@ -302,11 +315,8 @@ def throughput(html_count: int, pdf_count: int, rounds: int) -> None:
     results = []
     try:
         for number in range(rounds):
-            order = (
-                ("raw", "pipeline", "raw-parallel")
-                if number % 2 == 0
-                else ("raw-parallel", "pipeline", "raw")
-            )
+            order = ("raw", "pipeline", "raw-parallel", "raw-own")
+            order = order if number % 2 == 0 else order[::-1]
             results.append({what: run_child(what, 0, html_count, pdf_count, site.base)
                             for what in order})  # fmt: skip
     finally:
@@ -321,6 +331,7 @@ def throughput(html_count: int, pdf_count: int, rounds: int) -> None:
               f"CPU (harvest process {pipeline['harvest_process']:5.2f}, extraction workers "
               f"{pipeline['cpu'] - pipeline['harvest_process']:5.2f}); raw {raw['wall']:6.2f} s "
               f"wall, {raw['cpu']:6.2f} s CPU; raw on every core {parallel['cpu']:6.2f} s CPU; "
+              f"the harvest's extraction in one process {result['raw-own']['cpu']:6.2f} s CPU; "
               f"ratio {pipeline['cpu'] / raw['cpu']:.2f}x CPU ({pipeline['cpu'] / parallel['cpu']:.2f}x "
               f"against raw on every core), {pipeline['wall'] / raw['wall']:.2f}x wall")  # fmt: skip
     last = results[-1]["pipeline"]
@@ -330,12 +341,19 @@ def throughput(html_count: int, pdf_count: int, rounds: int) -> None:
     wall = sorted(r["pipeline"]["wall"] / r["raw"]["wall"] for r in results)
     parallel = sorted(r["pipeline"]["cpu"] / r["raw-parallel"]["cpu"] for r in results)
     penalty = sorted(r["raw-parallel"]["cpu"] / r["raw"]["cpu"] for r in results)
+    own = sorted(r["raw-own"]["cpu"] / r["raw"]["cpu"] for r in results)
+    beyond = sorted(r["pipeline"]["cpu"] / r["raw-own"]["cpu"] for r in results)
     print(f"   ratio harvest / raw, median of {rounds} rounds: {statistics.median(cpu):.2f}x CPU "
           f"(range {cpu[0]:.2f}-{cpu[-1]:.2f}; aim <= 1.2x), {statistics.median(wall):.2f}x wall "
           f"(range {wall[0]:.2f}-{wall[-1]:.2f})")  # fmt: skip
     print(f"   the same raw extraction on every core at once costs {statistics.median(penalty):.2f}x "
           f"its CPU on one (range {penalty[0]:.2f}-{penalty[-1]:.2f}); the harvest against it: "
           f"{statistics.median(parallel):.2f}x CPU (range {parallel[0]:.2f}-{parallel[-1]:.2f})")  # fmt: skip
+    print(f"   the harvest's own extraction in one process (quick pass, full run on thin pages; "
+          f"metadata; fingerprints) costs {statistics.median(own):.2f}x raw (range {own[0]:.2f}-"
+          f"{own[-1]:.2f}); the harvest against it, i.e. everything beyond extraction (HTTP, "
+          f"storage, the pool, every core at once): {statistics.median(beyond):.2f}x CPU (range "
+          f"{beyond[0]:.2f}-{beyond[-1]:.2f})")  # fmt: skip
 
 
 def cores(html_count: int, pdf_count: int) -> None:

@@ -2,8 +2,16 @@ import datetime
 
 import pytest
 
+from policypulse.decoding import parse_html
 from policypulse.errors import ExtractError
-from policypulse.harvest.extract import content_hash, decode_html, extract_html, extract_pdf
+from policypulse.harvest.extract import (
+    QUICK_PASS_ENOUGH,
+    content_hash,
+    decode_html,
+    extract_html,
+    extract_pdf,
+    main_text,
+)
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Ignored | Site</title>
 <meta property="og:site_name" content="Office for Care Review">
@@ -280,3 +288,49 @@ def test_element_classes_chosen_in_c_extract_what_lxml_html_does(monkeypatch, co
     assert forms.published == datetime.date(2026, 3, 2)
     assert forms.pdf_pages == {"https://example.org/d/consultation.pdf": 24}
     assert "12 day centres" in forms.text
+
+
+def _passes(monkeypatch) -> list[bool]:
+    """Records each trafilatura run main_text makes (quick or full); the runs are real."""
+    import trafilatura
+
+    made, real = [], trafilatura.bare_extraction
+
+    def recorded(*args, fast=False, **kwargs):
+        made.append(fast)
+        return real(*args, fast=fast, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", recorded)
+    return made
+
+
+def _full_run(html: str) -> str:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        parse_html(html, "https://care.example/p"), url="https://care.example/p",
+        with_metadata=False, include_comments=False, favor_precision=False,
+    )  # fmt: skip
+    return document.text
+
+
+def test_a_thin_page_gets_trafilaturas_full_run(monkeypatch):
+    """The quick pass finds under QUICK_PASS_ENOUGH characters here: the full run (with its
+    readability and justext comparison) decides, on the same tree."""
+    expected = _full_run(PAGE)
+    made = _passes(monkeypatch)
+    text = main_text(parse_html(PAGE, "https://care.example/p"), "https://care.example/p")
+    assert made == [True, False] and text == expected and len(text) < QUICK_PASS_ENOUGH
+
+
+def test_a_long_page_is_read_by_the_quick_pass_alone(monkeypatch):
+    findings = "".join(
+        f"<p>Finding {n}: in {n + 3} of the 40 councils visited, carers waited more than "
+        f"{n + 2} weeks for a day service place, and {n}% said they had cut their hours.</p>"
+        for n in range(1, 16)
+    )
+    page = PAGE.replace("<p>The report recommends", findings + "<p>The report recommends")
+    made = _passes(monkeypatch)
+    text = extract_html(page.encode(), "https://care.example/p", "text/html").text
+    assert made == [True] and len(text) >= QUICK_PASS_ENOUGH
+    assert "Finding 15: in 18 of the 40 councils" in text and "Cookies | Privacy" not in text

@@ -116,11 +116,7 @@ def _extract_html(
     published = _parse_date(meta.get("date")) or _htmldate(tree, url)
     text = selected_text(tree, main_selector) if main_selector else ""
     if not text:
-        # trafilatura gets our tree (one parse, not two) and prunes it: read everything first.
-        document = trafilatura.bare_extraction(
-            tree, url=url, with_metadata=False, include_comments=False, favor_precision=False
-        )
-        text = (document.text if document else "") or ""
+        text = main_text(tree, url)
     title = meta.get("title") or url
     authors = meta.get("authors") or []
     document_type, pdf_pages = publication_metadata(
@@ -138,6 +134,30 @@ def _extract_html(
         document_type=_clean(document_type)[:100],
         pdf_pages=pdf_pages,
     )
+
+
+# trafilatura's quick pass (its own extractor, without the comparison with readability and
+# justext) costs about two thirds of its full run and gives the same text on most pages. Where
+# it finds little (a thin landing page, or a layout it misreads), the full run decides. On
+# the extraction benchmark's 179 real pages: F1 0.929 either way, at 0.84x the CPU of the
+# full run on every page (19 pages run both). Quick pass alone: 7 pages lose half their text.
+QUICK_PASS_ENOUGH = 1000  # characters
+
+
+def main_text(tree, url: str) -> str:
+    """The main text of a parsed page: trafilatura's quick pass, or its full run when the
+    quick pass finds under QUICK_PASS_ENOUGH characters. trafilatura reads a copy of the
+    tree (one parse for both passes and the metadata)."""
+    text = ""
+    for quick in (True, False):
+        document = trafilatura.bare_extraction(
+            tree, url=url, fast=quick, with_metadata=False, include_comments=False,
+            favor_precision=False,
+        )  # fmt: skip
+        text = (document.text if document else "") or ""
+        if len(text) >= QUICK_PASS_ENOUGH:
+            break
+    return text
 
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]  # fmt: skip
