@@ -55,8 +55,10 @@ def seeds_fingerprint(taxonomy: Taxonomy) -> str:
                 sector_model.RELIABLE_RULE, sector_model.TYPE_REGULARISATIONS,
                 sector_model.TYPE_RULES_REGULARISATION]  # fmt: skip
     digest = hashlib.sha256(json.dumps(settings).encode())
-    # the type rules and cues are code: a change to them changes the type model's features
-    for name in [name for name, _ in sector_model.BUNDLED_FILES] + ["publication_type.py"]:
+    # the type rules and cues, and how the models are fitted, are code: a change to them
+    # changes the model
+    code = ["publication_type.py", "sector_model.py"]
+    for name in [name for name, _ in sector_model.BUNDLED_FILES] + code:
         digest.update(package.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
