@@ -148,7 +148,6 @@ def main_text(tree, url: str) -> str:
     """The main text of a parsed page: trafilatura's quick pass, or its full run when the
     quick pass finds under QUICK_PASS_ENOUGH characters. trafilatura reads a copy of the
     tree (one parse for both passes and the metadata)."""
-    text = ""
     for quick in (True, False):
         document = trafilatura.bare_extraction(
             tree, url=url, fast=quick, with_metadata=False, include_comments=False,
